@@ -32,6 +32,7 @@ command -v etcd >/dev/null || missing+=(etcd-server)
 command -v prometheus >/dev/null || missing+=(prometheus)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v ip >/dev/null || missing+=(iproute2)
+command -v unzip >/dev/null || missing+=(unzip)
 [ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
 
 if [ -x "$KUBE_BIN/kube-apiserver" ] && [ -x "$KUBE_BIN/kube-controller-manager" ]; then

@@ -126,7 +126,7 @@ export class LeaderElector {
       if (action.kind === 'create' || current === undefined) {
         await this.api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec } });
       } else {
-        await this.api.replaceNamespacedLease({ name, namespace, body: { metadata: current.metadata, spec } });
+        await this.api.replaceNamespacedLease({ name, namespace, body: { metadata: current.metadata ?? { name, namespace }, spec } });
       }
       return true;
     } catch {

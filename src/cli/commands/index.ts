@@ -1,9 +1,14 @@
 import type { Command } from 'commander';
+import { registerValidate } from './validate.ts';
+import { registerGenCrds } from './gen-crds.ts';
 
 type Register = (program: Command) => void;
 
 // Each command lives in its own file and adds itself here, one line each.
-const commands: readonly Register[] = [];
+const commands: readonly Register[] = [
+  registerValidate,
+  registerGenCrds,
+];
 
 export function registerCommands(program: Command): void {
   for (const register of commands) register(program);

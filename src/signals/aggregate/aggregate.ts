@@ -5,13 +5,14 @@ import { mergeHistograms, type Histogram } from '../window/histogram.ts';
 import { histogramQuantile } from '../window/quantile.ts';
 import type { WindowedSignals } from '../window/window.ts';
 import { replicaName, signalKey, type GroupKind, type GroupSignals, type SignalSnapshot } from './snapshot.ts';
+import { LABEL_PART_OF, LABEL_PCS_REPLICA_INDEX, LABEL_PCSG, LABEL_PODCLIQUE } from '../../api/labels.ts';
 
 /** Grove's pod labels (grove.io/v1alpha1) that place a pod in the hierarchy. */
 export const GROVE_LABELS = {
-  podClique: 'grove.io/podclique',
-  podCliqueScalingGroup: 'grove.io/podcliquescalinggroup',
-  podCliqueSetReplicaIndex: 'grove.io/podcliqueset-replica-index',
-  partOf: 'app.kubernetes.io/part-of',
+  podClique: LABEL_PODCLIQUE,
+  podCliqueScalingGroup: LABEL_PCSG,
+  podCliqueSetReplicaIndex: LABEL_PCS_REPLICA_INDEX,
+  partOf: LABEL_PART_OF,
 } as const;
 
 /** One scraped pod: who it is (namespace, name, pod labels) and what its window says. */

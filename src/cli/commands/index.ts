@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerValidate } from './validate.ts';
 import { registerGenCrds } from './gen-crds.ts';
+import { registerHpaExplain } from './hpa-explain.ts';
 
 type Register = (program: Command) => void;
 
@@ -8,6 +9,7 @@ type Register = (program: Command) => void;
 const commands: readonly Register[] = [
   registerValidate,
   registerGenCrds,
+  registerHpaExplain,
 ];
 
 export function registerCommands(program: Command): void {

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { registerValidate } from './validate.ts';
 import { registerGenCrds } from './gen-crds.ts';
 import { registerHpaExplain } from './hpa-explain.ts';
+import { registerRenderPodgangs } from './render-podgangs.ts';
+import { registerPlace } from './place.ts';
 
 type Register = (program: Command) => void;
 
@@ -10,6 +12,8 @@ const commands: readonly Register[] = [
   registerValidate,
   registerGenCrds,
   registerHpaExplain,
+  registerRenderPodgangs,
+  registerPlace,
 ];
 
 export function registerCommands(program: Command): void {

@@ -33,9 +33,12 @@ command -v prometheus >/dev/null || missing+=(prometheus)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v ip >/dev/null || missing+=(iproute2)
 command -v unzip >/dev/null || missing+=(unzip)
+command -v chromium >/dev/null || missing+=(chromium)
 [ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
 
-if [ -x "$KUBE_BIN/kube-apiserver" ] && [ -x "$KUBE_BIN/kube-controller-manager" ]; then
+# Binaries built before the reflect2 fix below crash at random under load: rebuild them once.
+FIX_MARKER="$KUBE_BIN/.reflect2-1.0.2"
+if [ -x "$KUBE_BIN/kube-apiserver" ] && [ -x "$KUBE_BIN/kube-controller-manager" ] && [ -f "$FIX_MARKER" ]; then
   exit 0
 fi
 
@@ -77,6 +80,20 @@ if [ -z "$SRC_DIR" ]; then
 fi
 [ -n "$SRC_DIR" ] || die "kubernetes source not found under $WORK"
 
+# kube 1.20 vendors github.com/modern-go/reflect2 v1.0.1, whose map iteration is wrong under Go >= 1.18
+# (Debian builds with Go 1.19): kube-apiserver dies with "fatal error: fault" in json-iterator's map
+# encoder, typically while serving custom resources. reflect2 v1.0.2 fixes it and is API-compatible;
+# Debian packages it, so swap it into the vendor tree.
+REFLECT2_SYS=/usr/share/gocode/src/github.com/modern-go/reflect2
+REFLECT2_VENDOR="$SRC_DIR/vendor/github.com/modern-go/reflect2"
+if [ ! -f "$REFLECT2_VENDOR/go_above_118.go" ]; then
+  [ -f "$REFLECT2_SYS/go_above_118.go" ] || apt_install golang-github-modern-go-reflect2-dev
+  log "replacing vendored modern-go/reflect2 v1.0.1 with Debian's v1.0.2 (Go >= 1.18 fix)"
+  rm -rf "$REFLECT2_VENDOR"
+  mkdir -p "$REFLECT2_VENDOR"
+  cp "$REFLECT2_SYS"/*.go "$REFLECT2_SYS"/*.s "$REFLECT2_VENDOR"/
+fi
+
 # The Makefile expects the tree at $GOPATH/src/k8s.io/kubernetes; a symlink is enough.
 GOPATH_DIR="$WORK/gopath"
 mkdir -p "$GOPATH_DIR/src/k8s.io"
@@ -100,4 +117,5 @@ for b in kube-apiserver kube-controller-manager; do
   cp "$f" "$KUBE_BIN/$b.tmp" && mv "$KUBE_BIN/$b.tmp" "$KUBE_BIN/$b"
 done
 "$KUBE_BIN/kube-apiserver" --version >&2
+touch "$FIX_MARKER"
 log "cached in $KUBE_BIN"

@@ -1,0 +1,67 @@
+// Delegated authorization: one SubjectAccessReview per distinct (user, attributes), answers cached for
+// 10 s each way; system:masters bypasses the review as the API server's delegated authorizer does.
+import { mastersGroup, type UserInfo } from './identity.ts';
+import type { AccessAttributes, KubeAuthClient } from './kube-auth-client.ts';
+import { TtlCache } from './ttl-cache.ts';
+
+export type Authorization =
+  | { readonly kind: 'allowed'; readonly reason: string }
+  | { readonly kind: 'denied'; readonly reason: string }
+  | { readonly kind: 'error'; readonly reason: string };
+
+export interface AuthorizerOptions {
+  readonly client: KubeAuthClient;
+  readonly now?: () => number;
+  readonly allowTtlMs?: number;
+  readonly denyTtlMs?: number;
+}
+
+/** Allowed without a review (the pure part of the decision), or undefined when a review is needed. */
+export function authorizeWithoutReview(user: UserInfo): Authorization | undefined {
+  if (user.groups.includes(mastersGroup)) return { kind: 'allowed', reason: `member of ${mastersGroup}` };
+  return undefined;
+}
+
+function cacheKey(user: UserInfo, access: AccessAttributes): string {
+  const extra = Object.keys(user.extra)
+    .sort()
+    .map((k) => [k, user.extra[k]]);
+  return JSON.stringify([user.username, user.uid ?? '', [...user.groups].sort(), extra, access]);
+}
+
+export class Authorizer {
+  readonly #client: KubeAuthClient;
+  readonly #allowed: TtlCache<string>;
+  readonly #denied: TtlCache<string>;
+
+  constructor(options: AuthorizerOptions) {
+    const now = options.now ?? Date.now;
+    this.#client = options.client;
+    this.#allowed = new TtlCache<string>(options.allowTtlMs ?? 10_000, now);
+    this.#denied = new TtlCache<string>(options.denyTtlMs ?? 10_000, now);
+  }
+
+  async authorize(user: UserInfo, access: AccessAttributes): Promise<Authorization> {
+    const fixed = authorizeWithoutReview(user);
+    if (fixed !== undefined) return fixed;
+    const key = cacheKey(user, access);
+    const allowedReason = this.#allowed.get(key);
+    if (allowedReason !== undefined) return { kind: 'allowed', reason: allowedReason };
+    const deniedReason = this.#denied.get(key);
+    if (deniedReason !== undefined) return { kind: 'denied', reason: deniedReason };
+    let result;
+    try {
+      result = await this.#client.reviewAccess({ user, access });
+    } catch (err) {
+      return { kind: 'error', reason: `SubjectAccessReview failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    if (result.allowed) {
+      const reason = result.reason ?? 'allowed by SubjectAccessReview';
+      this.#allowed.set(key, reason);
+      return { kind: 'allowed', reason };
+    }
+    const reason = result.reason ?? result.evaluationError ?? 'no RBAC policy matched';
+    this.#denied.set(key, reason);
+    return { kind: 'denied', reason };
+  }
+}

@@ -1,5 +1,6 @@
 // RFC 3339 timestamps and Go durations, as the HPA controller's inputs spell them. Instants are epoch
 // milliseconds; fractions below a millisecond are kept as a fraction (exact to about a microsecond).
+import { parseGoDuration } from '../../api/duration.ts';
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -41,39 +42,10 @@ export function formatTimestamp(ms: number): string {
   return new Date(Math.floor(ms)).toISOString();
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = {
-  ns: 1e-9,
-  us: 1e-6,
-  'µs': 1e-6,
-  'μs': 1e-6,
-  ms: 1e-3,
-  s: 1,
-  m: 60,
-  h: 3600,
-};
-
 /** Seconds of a Go duration ("5m", "1m30s", "1.5h", "0"); undefined when it is not one. */
 export function tryParseDuration(text: string): number | undefined {
-  let rest = text;
-  let sign = 1;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    if (rest.startsWith('-')) sign = -1;
-    rest = rest.slice(1);
-  }
-  if (rest === '0') return 0;
-  if (rest === '') return undefined;
-  let total = 0;
-  const part = /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
-  while (rest.length > 0) {
-    const m = part.exec(rest);
-    if (m === null) return undefined;
-    const [whole, amount, unit] = m;
-    const factor = DURATION_UNITS[unit ?? ''];
-    if (factor === undefined || amount === undefined) return undefined;
-    total += Number(amount) * factor;
-    rest = rest.slice(whole.length);
-  }
-  return sign * total;
+  const ms = parseGoDuration(text);
+  return ms === undefined ? undefined : ms / 1000;
 }
 
 export function isDuration(text: string): boolean {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerValidate } from './validate.ts';
 import { registerGenCrds } from './gen-crds.ts';
 import { registerHpaExplain } from './hpa-explain.ts';
+import { registerPolicy } from './policy.ts';
 import { registerRenderPodgangs } from './render-podgangs.ts';
 import { registerPlace } from './place.ts';
 
@@ -12,6 +13,7 @@ const commands: readonly Register[] = [
   registerValidate,
   registerGenCrds,
   registerHpaExplain,
+  registerPolicy,
   registerRenderPodgangs,
   registerPlace,
 ];

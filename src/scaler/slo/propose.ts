@@ -1,0 +1,255 @@
+// The SLO decision for one role, set-wide: a predictive floor from forecast demand and per-replica capacity,
+// a reactive step from the observed percentiles, queue and KV cache, and a scale-in that only happens when the
+// load spread over fewer replicas still meets the SLO with headroom (the N/(N−1) test, generalised to N/M).
+import { roleSignals, type PercentileTarget, type ScalingPolicyRole, type ScalingPolicySpec } from '../../api/scaling-policy.ts';
+import type { DecisionReason, LatencyObservation, RoleHistory, RoleSnapshot } from '../types.ts';
+import { decodeCapacity, decodeItlSeconds, prefillCapacity, prefillTtftSeconds, type Capacity } from './capacity.ts';
+import { roleDemand, type DemandPair } from './demand.ts';
+import { fitLatency, fittedCapacity, fittedLatency } from './fit.ts';
+import { fmt, pct } from '../format.ts';
+
+export interface SloProposal {
+  /** Set-wide replicas this role wants, before bounds, behavior, ratio and budget. */
+  readonly desired: number;
+  readonly reason: DecisionReason;
+  readonly inputs: Record<string, number>;
+  readonly explanation: string[];
+  /** What to remember for the online fit. */
+  readonly observation: LatencyObservation;
+}
+
+/** One latency target and the load that drives it. */
+interface Leg {
+  readonly name: 'TTFT' | 'ITL';
+  readonly unit: string;
+  readonly target: PercentileTarget;
+  readonly observed: number | undefined;
+  readonly load: number | undefined;
+  readonly capacity: Capacity | undefined;
+  readonly source: 'profile' | 'measured' | 'fit' | 'none';
+  /** Latency at a per-replica load, when a model exists. */
+  readonly latencyAt: ((perReplicaLoad: number) => number) | undefined;
+}
+
+const DEFAULT_PROMPT_TOKENS = 3000; // Dynamo planner's ISL default, used until a length is observed
+const DEFAULT_OUTPUT_TOKENS = 150;
+
+function percentileKey(t: PercentileTarget): string {
+  return `p${t.percentile}`;
+}
+
+function observed(values: Readonly<Record<string, number>> | undefined, t: PercentileTarget): number | undefined {
+  const v = values?.[percentileKey(t)];
+  return v !== undefined && Number.isFinite(v) && v >= 0 ? v : undefined;
+}
+
+function usableCapacity(c: Capacity): Capacity | undefined {
+  return Number.isFinite(c.perReplica) && c.perReplica > 0 ? c : undefined;
+}
+
+function buildLegs(role: ScalingPolicyRole, s: RoleSnapshot, h: RoleHistory, d: DemandPair, minObservations: number): Leg[] {
+  const signals = roleSignals(role);
+  const legs: Leg[] = [];
+  const prompt = Math.max(d.now.promptTokens ?? 0, d.forecast.promptTokens ?? 0) || DEFAULT_PROMPT_TOKENS;
+  const output = Math.max(d.now.outputTokens ?? 0, d.forecast.outputTokens ?? 0) || DEFAULT_OUTPUT_TOKENS;
+  const keep = 1 - Math.min(1, Math.max(0, s.prefixCacheHitRate ?? 0));
+  const load = (now: number | undefined, f: number | undefined): number | undefined =>
+    now === undefined && f === undefined ? undefined : Math.max(now ?? 0, f ?? 0);
+
+  const ttft = role.slo?.ttft;
+  if (ttft !== undefined) {
+    const p = role.profile?.prefill;
+    const measured = role.profile?.promptTokensPerSecond;
+    // The online fit is only needed when the policy gives no capacity.
+    const fit =
+      p === undefined && measured === undefined
+        ? fitLatency(
+            h.observations.flatMap((o) => (o.promptLoad !== undefined && o.ttft !== undefined ? [{ load: o.promptLoad, latency: o.ttft }] : [])),
+            minObservations,
+          )
+        : undefined;
+    const base = { name: 'TTFT', unit: 'prompt tokens/s', target: ttft, observed: signals.has('ttft') ? observed(s.ttft, ttft) : undefined, load: load(d.now.prefillLoad, d.forecast.prefillLoad) } as const;
+    if (p !== undefined) {
+      const isl = prompt * keep;
+      legs.push({ ...base, capacity: usableCapacity(prefillCapacity(p, ttft.targetSeconds, isl)), source: 'profile', latencyAt: (x) => prefillTtftSeconds(p, x, isl) });
+    } else if (measured !== undefined) {
+      legs.push({ ...base, capacity: { perReplica: measured, reachable: true, limitedBy: 'measured' }, source: 'measured', latencyAt: undefined });
+    } else if (fit !== undefined) {
+      const c = fittedCapacity(fit, ttft.targetSeconds);
+      legs.push({ ...base, capacity: c === undefined ? undefined : { perReplica: c, reachable: true, limitedBy: 'slo' }, source: 'fit', latencyAt: (x) => fittedLatency(fit, x) });
+    } else {
+      legs.push({ ...base, capacity: undefined, source: 'none', latencyAt: undefined });
+    }
+  }
+
+  const itl = role.slo?.itl;
+  if (itl !== undefined) {
+    const p = role.profile?.decode;
+    const measured = role.profile?.outputTokensPerSecond;
+    const fit =
+      p === undefined && measured === undefined
+        ? fitLatency(
+            h.observations.flatMap((o) => (o.outputLoad !== undefined && o.itl !== undefined ? [{ load: o.outputLoad, latency: o.itl }] : [])),
+            minObservations,
+          )
+        : undefined;
+    const base = { name: 'ITL', unit: 'output tokens/s', target: itl, observed: signals.has('itl') ? observed(s.itl, itl) : undefined, load: load(d.now.decodeLoad, d.forecast.decodeLoad) } as const;
+    // KV held per sequence: the whole prompt plus, on average, half the output.
+    const context = prompt + output / 2;
+    if (p !== undefined) {
+      legs.push({ ...base, capacity: usableCapacity(decodeCapacity(p, itl.targetSeconds, context)), source: 'profile', latencyAt: (y) => decodeItlSeconds(p, y, context) });
+    } else if (measured !== undefined) {
+      legs.push({ ...base, capacity: { perReplica: measured, reachable: true, limitedBy: 'measured' }, source: 'measured', latencyAt: undefined });
+    } else if (fit !== undefined) {
+      const c = fittedCapacity(fit, itl.targetSeconds);
+      legs.push({ ...base, capacity: c === undefined ? undefined : { perReplica: c, reachable: true, limitedBy: 'slo' }, source: 'fit', latencyAt: (y) => fittedLatency(fit, y) });
+    } else {
+      legs.push({ ...base, capacity: undefined, source: 'none', latencyAt: undefined });
+    }
+  }
+  return legs;
+}
+
+export interface SloRoleInput {
+  readonly role: ScalingPolicyRole;
+  readonly snapshot: RoleSnapshot;
+  /** History with this snapshot's demand samples already appended. */
+  readonly history: RoleHistory;
+  readonly current: number;
+  readonly now: number;
+  readonly spec: Pick<ScalingPolicySpec, 'prediction' | 'scaleIn' | 'behavior'>;
+}
+
+export function proposeSloReplicas(input: SloRoleInput): SloProposal {
+  const { role, snapshot: s, history: h, current: n, now, spec } = input;
+  const signals = roleSignals(role);
+  const headroom = spec.scaleIn.headroom;
+  const lookAhead = spec.prediction.startupSeconds + spec.prediction.horizonSeconds;
+  const demand = roleDemand(s, h, signals, now, lookAhead, spec.prediction);
+  const legs = buildLegs(role, s, h, demand, spec.scaleIn.minObservations);
+  const explanation: string[] = [];
+  const inputs: Record<string, number> = { current: n, ready: s.readyReplicas };
+  const serving = Math.max(1, Math.min(n, s.readyReplicas) || n);
+
+  const ttftLeg = legs.find((l) => l.name === 'TTFT');
+  const itlLeg = legs.find((l) => l.name === 'ITL');
+  const observation: LatencyObservation = {
+    time: now,
+    promptLoad: ttftLeg?.observed !== undefined && demand.now.prefillLoad !== undefined ? demand.now.prefillLoad / serving : undefined,
+    ttft: ttftLeg?.observed,
+    outputLoad: itlLeg?.observed !== undefined && demand.now.decodeLoad !== undefined ? demand.now.decodeLoad / serving : undefined,
+    itl: itlLeg?.observed,
+  };
+
+  // Predictive floor: replica-equivalents of work over the phases the role serves; phases on their own
+  // engines run side by side, phases sharing an engine add up.
+  const separate = role.slo?.phaseEngines === 'separate';
+  const combine = (a: number, b: number): number => (separate ? Math.max(a, b) : a + b);
+  let work = 0;
+  let sized = false;
+  for (const leg of legs) {
+    const key = leg.name.toLowerCase();
+    if (leg.load !== undefined) inputs[`${key}Load`] = leg.load;
+    if (leg.observed !== undefined) inputs[`${key}Observed`] = leg.observed;
+    inputs[`${key}Target`] = leg.target.targetSeconds;
+    if (leg.capacity === undefined || leg.load === undefined) continue;
+    sized = true;
+    work = combine(work, leg.load / leg.capacity.perReplica);
+    inputs[`${key}CapacityPerReplica`] = leg.capacity.perReplica;
+    explanation.push(
+      `${leg.name} p${leg.target.percentile} ≤ ${fmt(leg.target.targetSeconds)} s: one replica carries ${fmt(leg.capacity.perReplica)} ${leg.unit} ` +
+        `(${leg.source === 'fit' ? 'fitted online' : leg.source === 'measured' ? 'measured capacity' : 'profile'}); demand is ${fmt(leg.load)} ${leg.unit} ` +
+        `(the larger of now and the ${spec.prediction.predictor} forecast ${fmt(lookAhead)} s ahead).`,
+    );
+    if (!leg.capacity.reachable) explanation.push(`No replica count meets ${leg.name} ≤ ${fmt(leg.target.targetSeconds)} s at this request shape; sizing for best effort.`);
+  }
+  const floor = sized ? Math.ceil(work - 1e-9) : 0;
+  if (sized) {
+    inputs['predictedReplicas'] = floor;
+    explanation.push(`The predicted demand needs ${floor} replica${floor === 1 ? '' : 's'}.`);
+  }
+
+  // Reactive pressure from what the engines report right now.
+  const converged = s.readyReplicas >= n;
+  // behavior.scaleUp.tolerance (HPA's per-direction tolerance) is how far over its target a percentile may be
+  // before it counts as a miss; a hair's breadth (float noise at exactly full capacity) never counts.
+  const tolerance = (role.behavior ?? spec.behavior)?.scaleUp?.tolerance ?? 0;
+  const missed = legs.filter((l) => l.observed !== undefined && l.observed > l.target.targetSeconds * (1 + tolerance + 1e-9));
+  const queuePerReplica = role.thresholds?.queuePerReplica ?? 5;
+  const kvLimit = role.thresholds?.kvCacheUsage ?? 0.8;
+  const queue = signals.has('queue') && s.queue !== undefined && Number.isFinite(s.queue) ? s.queue : undefined;
+  const kv = signals.has('kvCacheUsage') && s.kvCacheUsage !== undefined && Number.isFinite(s.kvCacheUsage) ? s.kvCacheUsage : undefined;
+  if (queue !== undefined) inputs['queue'] = queue;
+  if (kv !== undefined) inputs['kvCacheUsage'] = kv;
+  const queueHigh = queue !== undefined && (n === 0 ? queue > 0 : queue / n > queuePerReplica);
+  const kvHigh = kv !== undefined && kv > kvLimit;
+  const pressure: DecisionReason | undefined = missed.length > 0 ? 'SloMissed' : queueHigh ? 'QueueHigh' : kvHigh ? 'KvCacheHigh' : undefined;
+  for (const l of missed) explanation.push(`Observed ${l.name} p${l.target.percentile} is ${fmt(l.observed ?? 0)} s, above the ${fmt(l.target.targetSeconds)} s target.`);
+  if (queueHigh) explanation.push(`${fmt(queue)} requests are waiting, more than ${fmt(queuePerReplica)} per replica.`);
+  if (kvHigh) explanation.push(`KV cache is ${pct(kv)} full, above ${pct(kvLimit)}.`);
+
+  const reactive = pressure !== undefined && converged ? n + 1 : n;
+  const up = Math.max(floor, reactive);
+  if (up > n) {
+    const reason: DecisionReason = floor >= reactive ? 'PredictedDemand' : (pressure ?? 'PredictedDemand');
+    explanation.push(reason === 'PredictedDemand' ? `Scaling out to ${up} ahead of the forecast demand.` : `Adding one replica to relieve it.`);
+    return { desired: up, reason, inputs, explanation, observation };
+  }
+  if (pressure !== undefined) {
+    explanation.push(converged ? `Holding at ${n}.` : `Holding at ${n} while ${n - s.readyReplicas} replica(s) start; the last change has not converged.`);
+    return { desired: n, reason: converged ? pressure : 'WaitingForConvergence', inputs, explanation, observation };
+  }
+  if (n === 0) {
+    explanation.push('No replicas and no demand.');
+    return { desired: 0, reason: 'WithinTarget', inputs, explanation, observation };
+  }
+  if (!converged) {
+    explanation.push(`Not scaling in while ${n - s.readyReplicas} replica(s) are not ready.`);
+    return { desired: n, reason: 'WaitingForConvergence', inputs, explanation, observation };
+  }
+
+  // Scale-in: the smallest M < N for which every signal, spread over M replicas, keeps headroom.
+  const informed = legs.some((l) => l.load !== undefined || l.observed !== undefined);
+  if (!informed) {
+    explanation.push('No latency or demand signal for this role; holding.');
+    return { desired: n, reason: 'NoSignal', inputs, explanation, observation };
+  }
+  const passes = (m: number): boolean => {
+    if (m < floor) return false;
+    // Zero replicas only when nothing at all is asked of the role.
+    if (m === 0) return legs.every((l) => l.load === 0) && (queue ?? 0) === 0;
+    let w = 0;
+    for (const l of legs) {
+      if (l.load === undefined && l.observed === undefined) return false;
+      const perReplica = l.load !== undefined ? l.load / m : undefined;
+      if (l.capacity !== undefined && l.load !== undefined) w = combine(w, l.load / l.capacity.perReplica);
+      if (l.latencyAt !== undefined && perReplica !== undefined) {
+        if (!(l.latencyAt(perReplica) <= headroom * l.target.targetSeconds)) return false;
+      } else if (l.observed !== undefined) {
+        // No model: assume latency grows with per-replica load.
+        if (!((l.observed * n) / m <= headroom * l.target.targetSeconds)) return false;
+      } else if (l.capacity === undefined && l.load !== undefined && l.load > 0) {
+        return false;
+      }
+    }
+    if (w > headroom * m) return false;
+    if (queue !== undefined && queue / m > headroom * queuePerReplica) return false;
+    if (kv !== undefined && (kv * n) / m > headroom * kvLimit) return false;
+    return true;
+  };
+  let m = n;
+  while (m > 0 && passes(m - 1)) m--;
+  if (m < n) {
+    explanation.push(
+      `Spread over ${m} replica${m === 1 ? '' : 's'} instead of ${n}, every signal stays within ${pct(headroom)} of its limit: scaling in to ${m}.`,
+    );
+    return { desired: m, reason: 'ScaleInHeadroom', inputs, explanation, observation };
+  }
+  explanation.push(
+    n > 1
+      ? `Spread over ${n - 1} replicas the load would exceed ${pct(headroom)} of a limit; holding at ${n}.`
+      : `Holding at ${n}.`,
+  );
+  return { desired: n, reason: 'WithinTarget', inputs, explanation, observation };
+}
+

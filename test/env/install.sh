@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the integration tier needs, and only what is missing:
-#   - Debian packages: etcd-server, prometheus, openssl, iproute2 (and the Go toolchain to build kube)
+#   - Debian packages: etcd-server, prometheus, openssl, iproute2, unzip, chromium (and the Go toolchain to build kube)
 #   - kube-apiserver and kube-controller-manager 1.20.2, built from Debian bookworm's `kubernetes`
 #     source package and cached under $CANOPY_CACHE (default ~/.cache/canopy).
 # Safe to run repeatedly; a second run with everything present does nothing and takes < 1 s.

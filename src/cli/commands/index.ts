@@ -5,6 +5,7 @@ import { registerHpaExplain } from './hpa-explain.ts';
 import { registerPolicy } from './policy.ts';
 import { registerRenderPodgangs } from './render-podgangs.ts';
 import { registerPlace } from './place.ts';
+import { registerLoadtest } from './loadtest.ts';
 
 type Register = (program: Command) => void;
 
@@ -16,6 +17,7 @@ const commands: readonly Register[] = [
   registerPolicy,
   registerRenderPodgangs,
   registerPlace,
+  registerLoadtest,
 ];
 
 export function registerCommands(program: Command): void {

@@ -1,8 +1,36 @@
-import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import {
+  CoordinationV1Api,
+  Observable,
+  type KubeConfig,
+  type ObservableMiddleware,
+  type RequestContext,
+  type ResponseContext,
+  type V1Lease,
+} from '@kubernetes/client-node';
 import { statusOf } from './retry.ts';
 
 /** client-go's leader-election timings. */
 export const defaultLeaseTimings = { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 } as const;
+
+/**
+ * A Lease's renewTime and acquireTime are metav1.MicroTime, which the API server parses with exactly six
+ * fractional digits; client-node serializes Dates with three, and such a write is refused with 400. Pads every
+ * RFC 3339 timestamp with millisecond precision in a JSON body to microseconds.
+ */
+export function padMicroTime(json: string): string {
+  return json.replace(/("\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})Z"/g, '$1000Z"');
+}
+
+const microTimeMiddleware: ObservableMiddleware = {
+  pre: (ctx: RequestContext) => {
+    const body = ctx.getBody();
+    if (typeof body === 'string') ctx.setBody(padMicroTime(body));
+    return new Observable(Promise.resolve(ctx));
+  },
+  post: (res: ResponseContext) => new Observable(Promise.resolve(res)),
+};
+
+const writeOptions = { middleware: [microTimeMiddleware], middlewareMergeStrategy: 'append' as const };
 
 export interface LeaseRecord {
   holder: string | undefined;
@@ -95,7 +123,7 @@ export class LeaderElector {
         const lease = await this.api.readNamespacedLease({ name: this.opts.name, namespace: this.opts.namespace });
         if (lease.spec?.holderIdentity === this.opts.identity) {
           lease.spec.holderIdentity = '';
-          await this.api.replaceNamespacedLease({ name: this.opts.name, namespace: this.opts.namespace, body: lease });
+          await this.api.replaceNamespacedLease({ name: this.opts.name, namespace: this.opts.namespace, body: lease }, writeOptions);
         }
       } catch {
         // Best effort: the lease expires on its own.
@@ -124,9 +152,9 @@ export class LeaderElector {
     };
     try {
       if (action.kind === 'create' || current === undefined) {
-        await this.api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec } });
+        await this.api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec } }, writeOptions);
       } else {
-        await this.api.replaceNamespacedLease({ name, namespace, body: { metadata: current.metadata ?? { name, namespace }, spec } });
+        await this.api.replaceNamespacedLease({ name, namespace, body: { metadata: current.metadata ?? { name, namespace }, spec } }, writeOptions);
       }
       return true;
     } catch {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideLease, type LeaseRecord } from '../../../src/kube/lease.ts';
+import { decideLease, padMicroTime, type LeaseRecord } from '../../../src/kube/lease.ts';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
@@ -27,5 +27,15 @@ describe('decideLease', () => {
   it('takes over a released lease (empty holder) at once', () => {
     expect(decideLease(lease('', 0), 'me', at(1))).toEqual({ kind: 'takeover', from: '' });
     expect(decideLease(lease(undefined, undefined), 'me', at(1))).toEqual({ kind: 'takeover', from: undefined });
+  });
+});
+
+describe('padMicroTime', () => {
+  it('pads millisecond timestamps to the six digits metav1.MicroTime requires, and nothing else', () => {
+    const body = JSON.stringify({ spec: { renewTime: new Date('2026-01-01T00:00:00.907Z'), holderIdentity: 'a.b.000Z', n: 1 } });
+    expect(padMicroTime(body)).toBe('{"spec":{"renewTime":"2026-01-01T00:00:00.907000Z","holderIdentity":"a.b.000Z","n":1}}');
+  });
+  it('leaves timestamps that already have microseconds alone', () => {
+    expect(padMicroTime('{"t":"2026-01-01T00:00:00.907000Z"}')).toBe('{"t":"2026-01-01T00:00:00.907000Z"}');
   });
 });

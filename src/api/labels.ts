@@ -146,11 +146,14 @@ export interface PodGangLabelInput {
   readonly pcsLabels?: Labels | undefined;
 }
 
-// PodGangs inherit the PodCliqueSet's labels minus Grove's own keys.
+// PodGangs inherit the PodCliqueSet's labels minus Grove's own keys. Unlike other managed objects, Grove's
+// PodGang builder (podgang.go getLabels/buildLabels) sets no app.kubernetes.io/name, so a PCS label with
+// that key passes through unchanged.
 export function podGangLabels(input: PodGangLabelInput): Labels {
   return {
     ...withoutGroveKeys(input.pcsLabels),
-    ...componentLabels(input.pcsName, input.podGangName, COMPONENT.podGang),
+    ...managedResourceLabels(input.pcsName),
+    [LABEL_COMPONENT]: COMPONENT.podGang,
     [LABEL_SCHEDULER_NAME]: input.schedulerName,
   };
 }

@@ -74,13 +74,13 @@ function schedulerName(pcs: PodCliqueSet): string {
   return DEFAULT_SCHEDULER_NAME;
 }
 
-// Grove takes the topology name from a constraint that names it; otherwise Canopy uses the binding's name.
-function topologyName(pcs: PodCliqueSet, binding: ClusterTopologyBinding): string {
+// FindExplicitTopologyNameForPodCliqueSet: the first explicit topologyName (set, then scaling groups, then
+// cliques). Grove does not fall back to the binding: without one, the PodGang gets no topology-name annotation.
+function topologyName(pcs: PodCliqueSet): string | undefined {
   const t = pcs.spec.template;
-  const named = [t.topologyConstraint, ...(t.podCliqueScalingGroups ?? []).map((g) => g.topologyConstraint), ...t.cliques.map((c) => c.topologyConstraint)]
+  return [t.topologyConstraint, ...(t.podCliqueScalingGroups ?? []).map((g) => g.topologyConstraint), ...t.cliques.map((c) => c.topologyConstraint)]
     .map((tc) => tc?.topologyName)
     .find((n) => n !== undefined && n !== '');
-  return named ?? binding.metadata.name ?? '';
 }
 
 function podOwner(pod: PodObject): string | undefined {
@@ -103,8 +103,8 @@ export function derivePodGangs(input: DeriveInput): Derivation {
     return t.constraint;
   };
   if (binding !== undefined) {
-    const wanted = topologyName(pcs, binding);
-    if (wanted !== '' && binding.metadata.name !== undefined && wanted !== binding.metadata.name) {
+    const wanted = topologyName(pcs);
+    if (wanted !== undefined && binding.metadata.name !== undefined && wanted !== binding.metadata.name) {
       warnings.push(`PodCliqueSet ${name} names topology ${wanted} but the binding given is ${binding.metadata.name ?? ''}`);
     }
   }
@@ -142,7 +142,7 @@ export function derivePodGangs(input: DeriveInput): Derivation {
   const sched = schedulerName(pcs);
   const makePodGang = (gangName: string, replica: number, groups: PodGroup[], tc: PodGangTopologyConstraint | undefined, configs: TopologyConstraintGroupConfig[]): PodGang => {
     const labels = { ...podGangLabels({ pcsName: name, podGangName: gangName, schedulerName: sched, pcsLabels: pcs.metadata.labels }), [LABEL_PCS_REPLICA_INDEX]: String(replica) };
-    const topology = binding !== undefined && translated(tc, configs, groups) ? topologyName(pcs, binding) : undefined;
+    const topology = binding !== undefined && translated(tc, configs, groups) ? topologyName(pcs) : undefined;
     const annotations = podGangAnnotations(pcs.metadata.annotations, topology);
     const uid = pcs.metadata.uid;
     const ownerReferences = uid === undefined ? undefined : [{ apiVersion: pcs.apiVersion, kind: pcs.kind, name, uid, controller: true, blockOwnerDeletion: true }];

@@ -12,16 +12,14 @@ export interface StoredEvents {
   readonly scaleDownEvents: readonly ScaleEvent[];
 }
 
-// storeScaleEvent: the new event overwrites the last event older than the direction's longest policy
-// period, else it is appended, so the history stays bounded.
+// storeScaleEvent / markScaleEventsOutdated: events older than the direction's longest policy period are
+// marked outdated, and the mark sticks even if the period later grows; the new event overwrites the last
+// outdated one, else it is appended, so the history stays bounded.
 function store(events: readonly ScaleEvent[], event: ScaleEvent, longestPeriodSeconds: number): ScaleEvent[] {
   const cutoff = event.timestamp - longestPeriodSeconds * 1000;
-  let outdated = -1;
-  events.forEach((e, i) => {
-    if (e.timestamp < cutoff) outdated = i;
-  });
-  const next = [...events];
-  if (outdated >= 0) next[outdated] = event;
+  const next = events.map((e) => (e.outdated !== true && e.timestamp < cutoff ? { ...e, outdated: true } : e));
+  const reuse = next.findLastIndex((e) => e.outdated === true);
+  if (reuse >= 0) next[reuse] = event;
   else next.push(event);
   return next;
 }

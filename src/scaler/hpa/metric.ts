@@ -1,6 +1,6 @@
 import { formatMilli, milliValueBigInt } from '../../api/quantity.ts';
 import type { ReadinessTiming } from './grouping.ts';
-import { averageValueReplicas, sumExternal, valueReplicas } from './object-external.ts';
+import { averageValueReplicas, sumExternal, sumExternalPerPod, valueReplicas } from './object-external.ts';
 import { plainMetricReplicas } from './plain.ts';
 import { podsMetricSamples, resourceSamples } from './samples.ts';
 import type { HpaSnapshot, MetricOutcome } from './snapshot.ts';
@@ -142,20 +142,22 @@ function externalMetric(ctx: MetricContext, spec: NonNullable<MetricSpec['extern
       : sample.values.length === 0
         ? 'no metrics returned from external metrics API'
         : undefined;
-  const usage = sample === undefined ? 0n : sumExternal(sample.values);
+  const values = sample?.values ?? [];
 
   if (spec.target.averageValue !== undefined) {
     if (fetchError !== undefined) return failed(base, failureReason, `failed to get ${name} external metric: unable to get external metric ${name}: ${fetchError}`);
     const r = averageValueReplicas({
       statusReplicas: ctx.statusReplicas,
-      usage,
+      usage: sumExternalPerPod(values),
       targetAverage: milliValueBigInt(spec.target.averageValue),
       tolerances: ctx.tolerances,
+      saturateAverage: true,
     });
     return { ...base, proposal: r.replicas, current: r.average === undefined ? {} : { averageValue: formatMilli(r.average) }, reason: r.reason };
   }
   if (spec.target.value !== undefined) {
     if (fetchError !== undefined) return failed(base, failureReason, `failed to get external metric ${name}: unable to get external metric ${name}: ${fetchError}`);
+    const usage = sumExternal(values);
     const r = valueReplicas({
       currentReplicas: ctx.specReplicas,
       usage,

@@ -18,6 +18,20 @@ export function sumExternal(values: readonly bigint[]): bigint {
   return total;
 }
 
+/**
+ * Σ of the external metric's items for an AverageValue target (GetExternalPerPodMetricReplicas): this path
+ * takes any negative running sum for an int64 overflow and answers int64 max, so a total that dips below
+ * zero (negative items are valid quantities) reads as an enormous load.
+ */
+export function sumExternalPerPod(values: readonly bigint[]): bigint {
+  let total = 0n;
+  for (const v of values) {
+    total += v;
+    if (total < 0n || total > INT64_MAX) return INT64_MAX;
+  }
+  return total;
+}
+
 export interface ValueReplicasInput {
   readonly currentReplicas: number;
   readonly usage: bigint;
@@ -53,6 +67,8 @@ export interface AverageValueReplicasInput {
   readonly usage: bigint;
   readonly targetAverage: bigint;
   readonly tolerances: Tolerances;
+  /** External only: a total at or above int64 max (as a float64) is reported as int64 max. */
+  readonly saturateAverage?: boolean;
 }
 
 export interface AverageValueProposal extends Proposal {
@@ -70,7 +86,8 @@ export function averageValueReplicas(input: AverageValueReplicasInput): AverageV
   const target = Number(input.targetAverage);
   const ratio = usage / (target * input.statusReplicas);
   const head = `total ${formatMilli(input.usage)} vs ${formatMilli(input.targetAverage)} per pod × ${input.statusReplicas} pods → ratio ${fmt(ratio)}`;
-  const average = input.statusReplicas === 0 ? undefined : BigInt(Math.ceil(usage / input.statusReplicas));
+  const saturated = input.saturateAverage === true && usage >= Number(INT64_MAX);
+  const average = saturated ? INT64_MAX : input.statusReplicas === 0 ? undefined : BigInt(Math.ceil(usage / input.statusReplicas));
   const base = average === undefined ? {} : { average };
   if (isWithin(input.tolerances, ratio)) {
     return { ...base, replicas: input.statusReplicas, reason: `${head}, within tolerance: keep ${input.statusReplicas}` };

@@ -34,6 +34,11 @@ export interface ScaleEvent {
   /** Always positive: replicas added (scale-up list) or removed (scale-down list). */
   readonly replicaChange: number;
   readonly timestamp: number;
+  /**
+   * Set once the event was older than the direction's longest policy period at a later store; it stays
+   * set (Kubernetes never clears it), and the last such event is the one the next event overwrites.
+   */
+  readonly outdated?: boolean;
 }
 
 export interface HpaSnapshot {

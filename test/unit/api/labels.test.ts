@@ -93,13 +93,14 @@ describe('Grove label sets', () => {
     });
   });
 
+  // Grove's PodGang labels are managed-by, part-of, component and scheduler-name on top of the PCS's own labels;
+  // unlike other managed objects a PodGang gets no app.kubernetes.io/name (operator podgang buildLabels).
   it('labels a PodGang with the PCS labels minus grove.io keys', () => {
     expect(
       podGangLabels({ pcsName: 'svc', podGangName: 'svc-0', schedulerName: 'kai-scheduler', pcsLabels: { team: 'a', 'grove.io/x': 'y' } }),
     ).toEqual({
       ...managed,
       team: 'a',
-      'app.kubernetes.io/name': 'svc-0',
       'app.kubernetes.io/component': 'podgang',
       'grove.io/scheduler-name': 'kai-scheduler',
     });

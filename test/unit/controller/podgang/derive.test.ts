@@ -72,7 +72,7 @@ describe('derivePodGangs: names and podgroup order', () => {
 
 describe('derivePodGangs: topology', () => {
   const topo = pcs('t', 1, {
-    topologyConstraint: { pack: { required: 'zone' } },
+    topologyConstraint: { topologyName: 'grove-topology', pack: { required: 'zone' } },
     cliques: [clique('fe', 1, 1, { topologyConstraint: { pack: { preferred: 'host' } } }), clique('ldr', 1), clique('wkr', 1), clique('aux', 1)],
     podCliqueScalingGroups: [
       { name: 'dec', cliqueNames: ['ldr', 'wkr'], replicas: 2, minAvailable: 1, topologyConstraint: { pack: { required: 'rack' } } },
@@ -143,7 +143,6 @@ describe('derivePodGangs: metadata and pod references', () => {
         team: 'a',
         'app.kubernetes.io/managed-by': 'grove-operator',
         'app.kubernetes.io/part-of': 'svc',
-        'app.kubernetes.io/name': 'svc-0',
         'app.kubernetes.io/component': 'podgang',
         'grove.io/scheduler-name': 'kai-scheduler',
         'grove.io/podcliqueset-replica-index': '0',

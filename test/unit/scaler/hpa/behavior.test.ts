@@ -155,6 +155,7 @@ describe('scale events', () => {
   });
   it('reuses the last event older than the longest period', () => {
     const h = recordScaleEvent({ scaleUpEvents: [], scaleDownEvents: [ev(1, 100), ev(2, 20), ev(3, 5)] }, behavior, 7, 4, at(0));
-    expect(h.scaleDownEvents).toEqual([ev(1, 100), { replicaChange: 3, timestamp: at(0) }, ev(3, 5)]);
+    // markScaleEventsOutdated marks both old events; the later one is overwritten, the other keeps the mark.
+    expect(h.scaleDownEvents).toEqual([{ ...ev(1, 100), outdated: true }, { replicaChange: 3, timestamp: at(0) }, ev(3, 5)]);
   });
 });

@@ -6,6 +6,7 @@ import { registerPolicy } from './policy.ts';
 import { registerRenderPodgangs } from './render-podgangs.ts';
 import { registerPlace } from './place.ts';
 import { registerLoadtest } from './loadtest.ts';
+import { registerServe } from './serve.ts';
 
 type Register = (program: Command) => void;
 
@@ -18,6 +19,7 @@ const commands: readonly Register[] = [
   registerRenderPodgangs,
   registerPlace,
   registerLoadtest,
+  registerServe,
 ];
 
 export function registerCommands(program: Command): void {

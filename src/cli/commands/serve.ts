@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { parseGoDuration } from '../../api/duration.ts';
 import { startController, type ControllerMode } from '../../controller/binder/controller.ts';
 import { LeaderElector } from '../../kube/lease.ts';
+import { scalerServeComponent } from '../../scaler/live/component.ts';
 
 export interface ServeOptions {
   readonly kubeconfig?: string | undefined;
@@ -56,7 +57,7 @@ const controllerComponent: ServeComponent = {
 };
 
 // One entry per component; add yours here.
-export const SERVE_COMPONENTS: readonly ServeComponent[] = [controllerComponent];
+export const SERVE_COMPONENTS: readonly ServeComponent[] = [controllerComponent, scalerServeComponent];
 
 export interface RawServeOptions {
   kubeconfig?: string;

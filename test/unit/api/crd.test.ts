@@ -34,6 +34,7 @@ describe('generated CRDs', () => {
 
   it('match the committed files in charts/canopy/crds', () => {
     expect([...rendered.keys()].sort()).toEqual([
+      'canopy.dev_scalingpolicies.yaml',
       'grove.io_clustertopologybindings.yaml',
       'grove.io_podcliques.yaml',
       'grove.io_podcliquescalinggroups.yaml',

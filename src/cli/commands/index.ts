@@ -7,6 +7,7 @@ import { registerRenderPodgangs } from './render-podgangs.ts';
 import { registerPlace } from './place.ts';
 import { registerLoadtest } from './loadtest.ts';
 import { registerServe } from './serve.ts';
+import { registerAdapter } from './adapter.ts';
 
 type Register = (program: Command) => void;
 
@@ -20,6 +21,7 @@ const commands: readonly Register[] = [
   registerPlace,
   registerLoadtest,
   registerServe,
+  registerAdapter,
 ];
 
 export function registerCommands(program: Command): void {

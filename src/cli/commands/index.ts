@@ -8,6 +8,9 @@ import { registerPlace } from './place.ts';
 import { registerLoadtest } from './loadtest.ts';
 import { registerServe } from './serve.ts';
 import { registerAdapter } from './adapter.ts';
+import { registerSimulate } from './simulate.ts';
+import { registerTune } from './tune.ts';
+import { registerDemo } from './demo.ts';
 
 type Register = (program: Command) => void;
 
@@ -22,6 +25,9 @@ const commands: readonly Register[] = [
   registerLoadtest,
   registerServe,
   registerAdapter,
+  registerSimulate,
+  registerTune,
+  registerDemo,
 ];
 
 export function registerCommands(program: Command): void {

@@ -4,7 +4,7 @@
 // Unions that a structural CRD schema cannot express (oneOf with properties, anyOf + const) are written as
 // optional fields plus a refinement, and string choices as z.enum, so the generated OpenAPI stays structural.
 import { z } from 'zod';
-import { ConditionSchema, ObjectMetaSchema } from './schema/common.ts';
+import { ConditionSchema, ObjectMetaSchema, Time } from './schema/common.ts';
 import { MetricSpecSchema } from './schema/autoscaling.ts';
 
 export const SCALING_POLICY_GROUP = 'canopy.dev';
@@ -277,6 +277,41 @@ export const scalingPolicySpecSchema = z
     }
   });
 
+// --- status ------------------------------------------------------------------------------------------------
+// The scaler's stabilization memory is persisted here, typed, so a restarted or newly elected scaler keeps
+// honouring the windows and rate policies (the HPA controller keeps the same lists in process only).
+
+/** One stabilization recommendation: the replicas a decision asked for, and when. */
+const historyRecommendationSchema = z.strictObject({ replicas: z.int().min(0), time: Time });
+
+/** One scale that was written: replicas added (scaleUpEvents) or removed (scaleDownEvents). */
+const historyScaleEventSchema = z.strictObject({
+  replicaChange: z.int().min(1),
+  time: Time,
+  /**
+   * Set once the event was older than the direction's longest policy period when a later event was stored;
+   * it never clears, and the next event takes the place of the last outdated one (as the HPA does).
+   */
+  outdated: z.boolean().optional(),
+});
+
+const scalingHistoryFields = {
+  recommendations: z.array(historyRecommendationSchema).optional(),
+  scaleUpEvents: z.array(historyScaleEventSchema).optional(),
+  scaleDownEvents: z.array(historyScaleEventSchema).optional(),
+};
+
+/** Stabilization recommendations and scale events of an slo role (lists left out when empty). */
+export const scalingHistoryStatusSchema = z.strictObject(scalingHistoryFields);
+
+/** The history of the HPA an hpa role runs for one target object (one per PodCliqueSet replica). */
+export const hpaObjectStatusSchema = z.strictObject({
+  /** The PodClique or PodCliqueScalingGroup, e.g. svc-0-decode. */
+  name: z.string(),
+  pcsReplicaIndex: z.int().min(0),
+  ...scalingHistoryFields,
+});
+
 export const scalingPolicyRoleStatusSchema = z.strictObject({
   name: z.string(),
   target: z.strictObject({ kind: z.enum(['PodClique', 'PodCliqueScalingGroup']), name: z.string() }),
@@ -284,15 +319,21 @@ export const scalingPolicyRoleStatusSchema = z.strictObject({
   desired: z.int(),
   reason: z.string(),
   inputs: z.record(z.string(), z.number()),
-  lastScaleTime: z.string().optional(),
+  lastScaleTime: Time.optional(),
+  history: scalingHistoryStatusSchema.optional(),
+  /** hpa roles: one entry per target object, every object of the role listed (empty histories too). */
+  objects: z.array(hpaObjectStatusSchema).optional(),
 });
 
 export const scalingPolicyStatusSchema = z.strictObject({
   observedGeneration: z.int().optional(),
   lastDecisionTime: z.string().optional(),
-  set: z.strictObject({ current: z.int(), desired: z.int(), reason: z.string() }).optional(),
+  set: z.strictObject({ current: z.int(), desired: z.int(), reason: z.string(), lastScaleTime: Time.optional() }).optional(),
   roles: z.array(scalingPolicyRoleStatusSchema).optional(),
-  /** Stabilization history per role: what was recommended when (autoscaling/v2 keeps the same). */
+  /**
+   * Deprecated, never written: the untyped history of the previous version ({role: "<role>[i]/up", ...}).
+   * Still read for one release so an upgraded scaler keeps the old scaler's memory; remove it after that.
+   */
   recommendations: z.array(z.strictObject({ role: z.string(), replicas: z.int(), time: z.string() })).optional(),
   conditions: z.array(ConditionSchema).optional(),
 });
@@ -314,6 +355,8 @@ export type ScalingPolicySpec = ScalingPolicy['spec'];
 export type ScalingPolicyRole = ScalingPolicySpec['roles'][number];
 export type ScalingPolicyStatus = z.output<typeof scalingPolicyStatusSchema>;
 export type ScalingPolicyRoleStatus = z.output<typeof scalingPolicyRoleStatusSchema>;
+export type ScalingHistoryStatus = z.output<typeof scalingHistoryStatusSchema>;
+export type HpaObjectStatus = z.output<typeof hpaObjectStatusSchema>;
 export type RoleProfile = NonNullable<ScalingPolicyRole['profile']>;
 export type HpaBehavior = z.output<typeof behaviorSchema>;
 export type PolicyMetricSpec = z.output<typeof policyMetricSpecSchema>;

@@ -123,9 +123,16 @@ describe.skipIf(integrationSkipped)('live scaler on a real kube-apiserver', () =
 
   interface PolicyStatus {
     lastDecisionTime?: string;
-    set?: { current: number; desired: number; reason: string };
-    roles?: { name: string; current: number; desired: number; reason: string; lastScaleTime?: string; inputs: Record<string, number> }[];
-    recommendations?: { role: string; replicas: number; time: string }[];
+    set?: { current: number; desired: number; reason: string; lastScaleTime?: string };
+    roles?: {
+      name: string;
+      current: number;
+      desired: number;
+      reason: string;
+      lastScaleTime?: string;
+      inputs: Record<string, number>;
+      history?: { recommendations?: { replicas: number; time: string }[] };
+    }[];
     conditions?: { type: string; status: string; reason: string; message: string }[];
   }
 
@@ -234,7 +241,7 @@ describe.skipIf(integrationSkipped)('live scaler on a real kube-apiserver', () =
     expect(await replicas('podcliquescalinggroups', DEC)).toBe(1);
     expect(status.roles?.find((r) => r.name === 'frontend')).toMatchObject({ current: 1, desired: 3, reason: 'PredictedDemand', lastScaleTime: '2026-11-21T00:00:00.000Z' });
     expect(status.conditions?.find((c) => c.type === 'ScalingActive')).toMatchObject({ status: 'True', reason: 'ValidMetricFound' });
-    expect(status.recommendations).toContainEqual({ role: 'frontend', replicas: 3, time: '2026-11-21T00:00:00.000Z' });
+    expect(status.roles?.find((r) => r.name === 'frontend')?.history?.recommendations).toContainEqual({ replicas: 3, time: '2026-11-21T00:00:00.000Z' });
     const fe = await get('podcliques', FE);
     const ev = await events(FE);
     expect(ev.map((e) => [e.reason, e.type, e.message, e.involvedObject.kind, e.involvedObject.uid])).toContainEqual([
@@ -276,7 +283,7 @@ describe.skipIf(integrationSkipped)('live scaler on a real kube-apiserver', () =
     // 3500 output tokens/s → 4 decode instances; one set replica holds 2: the set grows to 2.
     const status = await decideAt(95, { fePrompt: 500, decGeneration: 3500 });
     expect(await replicas('podcliquesets', PCS)).toBe(2);
-    expect(status.set).toEqual({ current: 1, desired: 2, reason: 'SetResized' });
+    expect(status.set).toEqual({ current: 1, desired: 2, reason: 'SetResized', lastScaleTime: '2026-11-21T00:01:35.000Z' });
     const pcs = await get('podcliquesets', PCS);
     const ev = await events(PCS);
     expect(ev.map((e) => [e.reason, e.involvedObject.kind, e.involvedObject.uid])).toContainEqual(['SuccessfulRescale', 'PodCliqueSet', pcs.metadata.uid]);

@@ -1,9 +1,12 @@
 // The ScalingPolicy status after one decision: per role what is and what is wanted, why, on which inputs;
-// the persisted stabilization history; and HPA-style conditions. Pure: the shell patches it onto /status.
+// the persisted stabilization history (bounded, see history-bound.ts); and HPA-style conditions. Pure: the
+// shell patches it onto /status.
 import type { Condition } from '../../api/index.ts';
-import type { ScalingPolicy, ScalingPolicyRoleStatus, ScalingPolicyStatus } from '../../api/scaling-policy.ts';
+import { podCliqueName, podCliqueScalingGroupName } from '../../api/naming.ts';
+import { roleTargetKind, roleTargetName, type ScalingPolicy, type ScalingPolicyRoleStatus, type ScalingPolicyStatus } from '../../api/scaling-policy.ts';
 import type { DecideResult, ScalerHistory } from '../types.ts';
-import { historyToStatusEntries } from './history-status.ts';
+import { boundHistory, historyRetention } from './history-bound.ts';
+import { roleHistoryFields, type RoleHistoryFields } from './history-status.ts';
 import type { ChangeOutcome } from './settle.ts';
 
 export interface RoleOutage {
@@ -27,7 +30,7 @@ export interface SyncProblem {
 }
 
 export interface StatusInput {
-  readonly policy: Pick<ScalingPolicy, 'metadata'>;
+  readonly policy: Pick<ScalingPolicy, 'metadata' | 'spec'>;
   readonly previous: ScalingPolicyStatus | undefined;
   readonly now: number;
   readonly history: ScalerHistory;
@@ -91,13 +94,21 @@ function ableToScale(input: StatusInput): Pick<Condition, 'type' | 'status' | 'r
   return { type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale', message: 'the recommended sizes are in place' };
 }
 
-function roleStatuses(input: StatusInput): ScalingPolicyRoleStatus[] {
+/** The persisted history fields of each role, by role name (the target objects named as Grove names them). */
+function historyFields(policy: StatusInput['policy'], history: ScalerHistory): (role: string) => RoleHistoryFields {
+  const pcs = policy.spec.targetRef.name;
+  const byName = new Map(policy.spec.roles.map((r) => [r.name, r]));
+  return (role) => {
+    const r = byName.get(role);
+    if (r === undefined) return {};
+    const name = roleTargetKind(r) === 'PodClique' ? podCliqueName : podCliqueScalingGroupName;
+    return roleHistoryFields(history.roles[role], (i) => name(pcs, i, roleTargetName(r)));
+  };
+}
+
+function roleStatuses(input: StatusInput, fields: (role: string) => RoleHistoryFields): ScalingPolicyRoleStatus[] {
   const outage = new Set((input.outages ?? []).map((o) => o.role));
   const out: ScalingPolicyRoleStatus[] = [];
-  const lastScale = (role: string): { lastScaleTime?: string } => {
-    const t = input.history.roles[role]?.lastScaleTime;
-    return t !== undefined ? { lastScaleTime: iso(t) } : {};
-  };
   for (const r of input.result?.roles ?? []) {
     out.push({
       name: r.role,
@@ -106,7 +117,7 @@ function roleStatuses(input: StatusInput): ScalingPolicyRoleStatus[] {
       desired: r.desired,
       reason: r.reason,
       inputs: finiteInputs(r.inputs),
-      ...lastScale(r.role),
+      ...fields(r.role),
     });
   }
   for (const u of input.undecided ?? []) {
@@ -118,34 +129,51 @@ function roleStatuses(input: StatusInput): ScalingPolicyRoleStatus[] {
       desired: u.current,
       reason: outage.has(u.role) ? 'MetricsUnavailable' : 'NotDecided',
       inputs: { current: u.current },
-      ...lastScale(u.role),
+      ...fields(u.role),
     });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function setStatus(input: StatusInput): ScalingPolicyStatus['set'] {
+function setStatus(input: StatusInput, history: ScalerHistory): ScalingPolicyStatus['set'] {
+  const t = history.set.lastScaleTime;
+  const lastScaleTime = t !== undefined ? { lastScaleTime: iso(t) } : {};
   const r = input.result;
-  if (r === undefined) return undefined;
+  if (r === undefined) {
+    const prev = input.previous?.set;
+    if (prev === undefined) return undefined;
+    const { lastScaleTime: _stale, ...rest } = prev;
+    return { ...rest, ...lastScaleTime };
+  }
   const held = (input.changes ?? []).find((c) => c.change.role === undefined && c.change.action === 'held');
-  if (held !== undefined) return { current: r.set.current, desired: r.set.current, reason: 'MetricsUnavailable' };
-  return { current: r.set.current, desired: r.set.desired, reason: r.set.reason };
+  if (held !== undefined) return { current: r.set.current, desired: r.set.current, reason: 'MetricsUnavailable', ...lastScaleTime };
+  return { current: r.set.current, desired: r.set.desired, reason: r.set.reason, ...lastScaleTime };
+}
+
+/** The last role entries, kept when nothing was decided, with the history of now (which may have been bounded). */
+function previousRoles(input: StatusInput, fields: (role: string) => RoleHistoryFields): ScalingPolicyRoleStatus[] {
+  return (input.previous?.roles ?? []).map((r) => {
+    const { lastScaleTime: _t, history: _h, objects: _o, ...rest } = r;
+    return { ...rest, ...fields(r.name) };
+  });
 }
 
 export function buildPolicyStatus(input: StatusInput): ScalingPolicyStatus {
   const generation = input.policy.metadata.generation;
   const prevConditions = input.previous?.conditions;
-  const set = setStatus(input);
+  const history = boundHistory(input.history, historyRetention(input.policy.spec), input.now);
+  const fields = historyFields(input.policy, history);
+  const set = setStatus(input, history);
   return {
     ...(generation !== undefined ? { observedGeneration: generation } : {}),
     lastDecisionTime: iso(input.now),
-    ...(set !== undefined ? { set } : input.previous?.set !== undefined ? { set: input.previous.set } : {}),
-    roles: input.result === undefined && (input.undecided ?? []).length === 0 ? (input.previous?.roles ?? []) : roleStatuses(input),
-    recommendations: historyToStatusEntries(input.history),
+    ...(set !== undefined ? { set } : {}),
+    roles: input.result === undefined && (input.undecided ?? []).length === 0 ? previousRoles(input, fields) : roleStatuses(input, fields),
     conditions: [condition(prevConditions, scalingActive(input), input.now, generation), condition(prevConditions, ableToScale(input), input.now, generation)],
   };
 }
 
+// `recommendations` is the previous version's history list: never written, listed so the patch removes it.
 const STATUS_KEYS = ['observedGeneration', 'lastDecisionTime', 'set', 'roles', 'recommendations', 'conditions'] as const;
 
 /**

@@ -8,6 +8,7 @@ import type { ScaleClient } from '../../kube/scale.ts';
 import type { Logger } from '../../telemetry/log.ts';
 import { tracer } from '../../telemetry/tracing.ts';
 import { applyPlan, type EventSink } from '../actuate/apply.ts';
+import { boundHistory, historyRetention } from '../actuate/history-bound.ts';
 import { planActuation } from '../actuate/plan.ts';
 import { settleHistory, type ChangeOutcome } from '../actuate/settle.ts';
 import { buildPolicyStatus, statusMergePatch, type SyncProblem } from '../actuate/status.ts';
@@ -126,9 +127,10 @@ export async function syncPolicy(deps: SyncDeps, input: PolicySyncInput): Promis
       }
       if (!('pcs' in live)) {
         deps.logger.warn('policy not decided', { policy: key, reason: live.reason, message: live.message });
-        const status = buildPolicyStatus({ policy, previous: policy.status, now, history: input.history, problem: live });
+        const history = boundHistory(input.history, historyRetention(policy.spec), now);
+        const status = buildPolicyStatus({ policy, previous: policy.status, now, history, problem: live });
         const statusWritten = await writeStatus(deps, policy, namespace, status);
-        return { policy: key, history: input.history, changes: [], problem: live, statusWritten };
+        return { policy: key, history, changes: [], problem: live, statusWritten };
       }
       const built = buildScalerSnapshot(policy, { namespace, pcs: live.pcs, objects: live.objects, pods: live.pods }, input.signals, now);
       const result = decide(policy, live.pcs, built.snapshot, input.history, now);
@@ -137,7 +139,8 @@ export async function syncPolicy(deps: SyncDeps, input: PolicySyncInput): Promis
       for (const o of live.objects.values()) if (o.uid !== undefined) uids.set(`${o.kind}/${o.name}`, o.uid);
       if (live.pcs.metadata.uid !== undefined) uids.set(`PodCliqueSet/${live.pcs.metadata.name ?? ''}`, live.pcs.metadata.uid);
       const changes = await applyPlan(deps, { policy: key, uids }, plan);
-      const history = settleHistory(input.history, result.history, changes, live.objectNames);
+      // Memory is bounded exactly as the status is, so a restarted scaler continues from the same history.
+      const history = boundHistory(settleHistory(input.history, result.history, changes, live.objectNames), historyRetention(policy.spec), now);
       const status = buildPolicyStatus({ policy, previous: policy.status, now, history, result, outages: built.outages, undecided: built.undecided, changes });
       const statusWritten = await writeStatus(deps, policy, namespace, status);
       // decide() notes each role left out of the snapshot; for outages the line below says why, once.

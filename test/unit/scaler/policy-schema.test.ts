@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { crdSchemaProblems } from '../../../src/api/crd/schema.ts';
 import { formatFieldPath, parseScalingPolicy, rolePhase, roleSignals, SCALING_POLICY_DEFAULTS } from '../../../src/api/scaling-policy.ts';
 import { scalingPolicyCustomResourceDefinition } from '../../../src/api/scaling-policy-crd.ts';
+import { untypedNodes } from './live/crd-validate.ts';
 
 const doc = (spec: Record<string, unknown>) => ({ apiVersion: 'canopy.dev/v1alpha1', kind: 'ScalingPolicy', metadata: { name: 'p' }, spec: { targetRef: { name: 'svc' }, ...spec } });
 const sloRole = { name: 'decode', target: { podClique: 'decode' }, mode: 'slo', maxReplicas: 4, slo: { itl: { targetSeconds: 0.05 } } };
@@ -69,5 +70,23 @@ describe('ScalingPolicy schema', () => {
     const schema = crd.spec.versions[0]?.schema.openAPIV3Schema ?? {};
     expect(crdSchemaProblems(schema)).toEqual([]);
     expect(JSON.stringify(schema)).toContain('"actuation"');
+  });
+
+  it('types every status field in the CRD, the persisted history included (nothing kept as unknown fields)', () => {
+    const crd = scalingPolicyCustomResourceDefinition() as { spec: { versions: { schema: { openAPIV3Schema: { properties: { status: Record<string, unknown> } } } }[] } };
+    const status = crd.spec.versions[0]?.schema.openAPIV3Schema.properties.status ?? {};
+    expect(untypedNodes(status)).toEqual([]);
+    const at = (path: string[]): unknown => path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], status);
+    const role = ['properties', 'roles', 'items', 'properties'];
+    const event = { type: 'object', properties: { replicaChange: { type: 'integer', minimum: 1 }, time: { type: 'string', format: 'date-time' }, outdated: { type: 'boolean' } }, required: ['replicaChange', 'time'] };
+    expect(at([...role, 'history', 'properties', 'recommendations', 'items'])).toEqual({
+      type: 'object',
+      properties: { replicas: { type: 'integer', minimum: 0 }, time: { type: 'string', format: 'date-time' } },
+      required: ['replicas', 'time'],
+    });
+    expect(at([...role, 'history', 'properties', 'scaleUpEvents', 'items'])).toEqual(event);
+    expect(at([...role, 'objects', 'items', 'properties', 'scaleDownEvents', 'items'])).toEqual(event);
+    expect(at([...role, 'objects', 'items', 'required'])).toEqual(['name', 'pcsReplicaIndex']);
+    expect(at(['properties', 'set', 'properties', 'lastScaleTime'])).toEqual({ type: 'string', format: 'date-time' });
   });
 });

@@ -5,6 +5,7 @@ import { freshSignals } from '../../../../src/scaler/live/component.ts';
 import { isDue, readSignals, ScalerLoop } from '../../../../src/scaler/live/loop.ts';
 import type { SignalSnapshot } from '../../../../src/signals/index.ts';
 import { FakeCluster, group, groveObjects, podCliqueSet, policyObject, recordingSink, settleStatus, signalSnapshot, T0, TWO_ROLES } from './fixtures.ts';
+import { toLegacyStatus } from './legacy-fixture.ts';
 
 interface Load {
   fePrompt?: number;
@@ -92,7 +93,7 @@ describe('ScalerLoop', () => {
     await h.step(loop, 30, { fePrompt: 2500, decGeneration: 3500 });
     expect(h.cluster.replicas('PodCliqueSet', 'svc')).toBe(2);
     expect(h.sink.events.at(-1)).toMatchObject({ target: { kind: 'PodCliqueSet', name: 'svc', uid: 'pcs-uid' }, reason: 'SuccessfulRescale' });
-    expect(h.cluster.policyStatus('svc')?.['set']).toEqual({ current: 1, desired: 2, reason: 'SetResized' });
+    expect(h.cluster.policyStatus('svc')?.['set']).toEqual({ current: 1, desired: 2, reason: 'SetResized', lastScaleTime: '2026-11-21T00:00:30.000Z' });
     expect(h.logs.some((l) => (JSON.parse(l) as { msg: string }).msg === 'rescaled')).toBe(true);
   });
 
@@ -136,14 +137,49 @@ describe('ScalerLoop', () => {
     await h.step(first, 0, { fePrompt: 2500, decGeneration: 500 });
     await h.step(first, 15, { fePrompt: 2500, decGeneration: 500 });
     await h.step(first, 30, { fePrompt: 500, decGeneration: 500 });
-    const status = h.cluster.policyStatus('svc');
-    if (status !== undefined) status['recommendations'] = [];
+    const roles = h.cluster.policyStatus('svc')?.['roles'] as Record<string, unknown>[] | undefined;
+    expect(roles?.find((r) => r['name'] === 'frontend')?.['history']).toBeDefined();
+    for (const r of roles ?? []) Reflect.deleteProperty(r, 'history');
     const second = h.loop();
     await h.step(second, 45, { fePrompt: 500, decGeneration: 500 });
     await h.step(second, 80, { fePrompt: 500, decGeneration: 500 });
     expect(h.cluster.replicas('PodClique', 'svc-0-fe')).toBe(3);
     await h.step(second, 110, { fePrompt: 500, decGeneration: 500 });
     expect(h.cluster.replicas('PodClique', 'svc-0-fe')).toBe(1);
+  });
+
+  it('keeps the stabilization window of a status the previous version wrote, and rewrites it in the typed layout', async () => {
+    const h = harness();
+    const first = h.loop();
+    await h.step(first, 0, { fePrompt: 2500, decGeneration: 500 });
+    await h.step(first, 15, { fePrompt: 2500, decGeneration: 500 });
+    const [report] = await h.step(first, 30, { fePrompt: 500, decGeneration: 500 });
+    if (report === undefined) throw new Error('no decision at 30 s');
+    // What the previous version would have stored for the same memory: the flat list, no typed history.
+    const policy = h.cluster.policies.get('svc');
+    if (policy === undefined) throw new Error('no policy');
+    policy['status'] = toLegacyStatus(policy['status'] as Record<string, unknown>, report.history);
+    expect((policy['status'] as { recommendations: unknown[] }).recommendations).toContainEqual({ role: 'frontend', replicas: 3, time: '2026-11-21T00:00:15.000Z' });
+
+    const second = h.loop();
+    await h.step(second, 45, { fePrompt: 500, decGeneration: 500 });
+    expect(h.cluster.replicas('PodClique', 'svc-0-fe')).toBe(3);
+    expect(h.cluster.policyStatus('svc')).not.toHaveProperty('recommendations');
+    expect((h.role('frontend')?.['history'] as { recommendations: unknown[] }).recommendations).toContainEqual({ replicas: 3, time: '2026-11-21T00:00:15.000Z' });
+    // Released at 80 s, as without the upgrade (the control test below shows a forgetful scaler holds on).
+    await h.step(second, 80, { fePrompt: 500, decGeneration: 500 });
+    expect(h.cluster.replicas('PodClique', 'svc-0-fe')).toBe(1);
+  });
+
+  it('keeps the persisted recommendations to the stabilization window over a long run', async () => {
+    const h = harness();
+    const loop = h.loop();
+    for (let i = 0; i < 40; i++) await h.step(loop, i * 15, { fePrompt: i % 2 === 0 ? 2500 : 500, decGeneration: 500 });
+    const recs = (h.role('frontend')?.['history'] as { recommendations: { time: string }[] }).recommendations;
+    // The 60 s scale-down window at one decision per 15 s: the records at 525, 540, 555, 570 and 585 s.
+    expect(recs.map((r) => r.time)).toEqual(['2026-11-21T00:08:45.000Z', '2026-11-21T00:09:00.000Z', '2026-11-21T00:09:15.000Z', '2026-11-21T00:09:30.000Z', '2026-11-21T00:09:45.000Z']);
+    const [report] = await h.step(loop, 600, { fePrompt: 500, decGeneration: 500 });
+    expect(report?.history.roles['frontend']?.recommendations).toHaveLength(5);
   });
 
   it('never scales down while the signal source fails, and says so in the status', async () => {

@@ -105,7 +105,7 @@ function result(): DecideResult {
 describe('buildPolicyStatus', () => {
   const history: ScalerHistory = { roles: { frontend: { ...EMPTY_ROLE_HISTORY, recommendations: [{ replicas: 3, timestamp: T0 }], lastScaleTime: T0 } }, set: {} };
 
-  it('writes per-role current, desired, reason, finite inputs, lastScaleTime and the history entries', () => {
+  it('writes per-role current, desired, reason, finite inputs, lastScaleTime and the history', () => {
     const status = buildPolicyStatus({
       policy,
       previous: undefined,
@@ -130,9 +130,10 @@ describe('buildPolicyStatus', () => {
         reason: 'PredictedDemand',
         inputs: { current: 1, ttftLoad: 2500 },
         lastScaleTime: '2026-11-21T00:00:00.000Z',
+        history: { recommendations: [{ replicas: 3, time: '2026-11-21T00:00:00.000Z' }] },
       },
     ]);
-    expect(status.recommendations).toEqual([{ role: 'frontend', replicas: 3, time: '2026-11-21T00:00:00.000Z' }]);
+    expect(status).not.toHaveProperty('recommendations');
     const byType = new Map(status.conditions?.map((c) => [c.type, c]));
     expect(byType.get('ScalingActive')).toMatchObject({ status: 'False', reason: 'MetricsUnavailable', lastTransitionTime: '2026-11-21T00:00:00.000Z', observedGeneration: 1 });
     expect(byType.get('ScalingActive')?.message).toMatch(/decode: no data for generationTokens/);
@@ -172,6 +173,35 @@ describe('buildPolicyStatus', () => {
     const patch = statusMergePatch(status);
     expect(Object.keys(patch.status).sort()).toEqual(['conditions', 'lastDecisionTime', 'observedGeneration', 'recommendations', 'roles', 'set']);
     expect(patch.status['set']).toBeNull();
-    expect(patch.status['recommendations']).toEqual([]);
+    // The previous version's flat history list is removed by the first write.
+    expect(patch.status['recommendations']).toBeNull();
+  });
+
+  it('when nothing was decided, keeps the last roles but writes the history of now, and the set’s lastScaleTime', () => {
+    const first = buildPolicyStatus({ policy, previous: undefined, now: T0, history: { ...history, set: { lastScaleTime: T0 - 1000 } }, result: result() });
+    expect(first.set).toEqual({ current: 1, desired: 1, reason: 'SetHeld', lastScaleTime: '2026-11-20T23:59:59.000Z' });
+    const later: ScalerHistory = {
+      roles: { frontend: { ...EMPTY_ROLE_HISTORY, recommendations: [{ replicas: 3, timestamp: T0 }, { replicas: 2, timestamp: T0 + 15_000 }], lastScaleTime: T0 + 15_000 } },
+      set: { lastScaleTime: T0 + 15_000 },
+    };
+    const missing = buildPolicyStatus({ policy, previous: first, now: T0 + 15_000, history: later, problem: { reason: 'FailedGetScale', message: 'gone' } });
+    expect(missing.roles?.find((r) => r.name === 'frontend')).toMatchObject({
+      current: 1,
+      desired: 3,
+      lastScaleTime: '2026-11-21T00:00:15.000Z',
+      history: { recommendations: [{ replicas: 3, time: '2026-11-21T00:00:00.000Z' }, { replicas: 2, time: '2026-11-21T00:00:15.000Z' }] },
+    });
+    expect(missing.set).toEqual({ current: 1, desired: 1, reason: 'SetHeld', lastScaleTime: '2026-11-21T00:00:15.000Z' });
+  });
+
+  it('persists only what the window still holds (frontend: 60 s scale-down window)', () => {
+    const old: ScalerHistory = {
+      roles: { frontend: { ...EMPTY_ROLE_HISTORY, recommendations: [{ replicas: 4, timestamp: T0 - 61_000 }, { replicas: 3, timestamp: T0 - 60_000 }, { replicas: 1, timestamp: T0 }] } },
+      set: {},
+    };
+    const status = buildPolicyStatus({ policy, previous: undefined, now: T0, history: old, result: result() });
+    expect(status.roles?.find((r) => r.name === 'frontend')?.history).toEqual({
+      recommendations: [{ replicas: 3, time: '2026-11-20T23:59:00.000Z' }, { replicas: 1, time: '2026-11-21T00:00:00.000Z' }],
+    });
   });
 });

@@ -2,7 +2,9 @@
 // Both servers use the same serving certificate and TLS options and are driven by the same client
 // (keep-alive, front-proxy client certificate) in this process, so the ratio isolates what the adapter
 // adds per request: routing, request-header authentication with chain verification, the cached
-// SubjectAccessReview, the provider read and the JSON document.
+// SubjectAccessReview, the provider read and the JSON document. The static provider versions its
+// snapshot, so repeated questions are answered from rendered bytes; a second adapter over the same
+// table without `snapshotVersion` measures the path every request takes when answers cannot be reused.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import { FakeKubeAuthClient } from '../src/adapter/auth/fake-kube-auth-client.ts
 import { devAuthenticationConfigMap, mintDevCertificates, type DevCertificates } from '../src/adapter/dev-certs.ts';
 import { close, listen } from '../src/adapter/server.ts';
 import { startAdapter } from '../src/adapter/start.ts';
+import type { MetricsProvider } from '../src/adapter/provider.ts';
 import { StaticMetricsProvider, type StaticObject, type StaticSeries } from '../src/adapter/static-provider.ts';
 import type { BenchResult } from './types.ts';
 
@@ -36,6 +39,16 @@ function provider(): StaticMetricsProvider {
     series.push({ resource: 'pods', namespace: 'serving', name, metric: 'ttft_p90_seconds', value: 0.1 + i / 100, timestamp: now, windowSeconds: 60 });
   }
   return new StaticMetricsProvider({ metrics: [{ kind: 'custom', name: 'ttft_p90_seconds', resources: ['pods'] }], objects, series });
+}
+
+/** The same reads, without `snapshotVersion`: nothing may be reused. */
+function unversioned(p: MetricsProvider): MetricsProvider {
+  return {
+    listMetrics: () => p.listMetrics(),
+    getObjectMetric: (q) => p.getObjectMetric(q),
+    getMetricsBySelector: (q) => p.getMetricsBySelector(q),
+    getExternalMetric: (q) => p.getExternalMetric(q),
+  };
 }
 
 function once(port: number, agent: Agent): Promise<{ status: number; body: string }> {
@@ -142,28 +155,39 @@ export async function run(): Promise<BenchResult> {
   try {
     const certs = mintDevCertificates(dir);
     const client = new FakeKubeAuthClient({ configMap: devAuthenticationConfigMap(certs), policy: () => true });
-    const adapter = await startAdapter({ provider: provider(), kubeAuthClient: client, tls: certs.serving, port: 0 });
+    const table = provider();
+    const adapter = await startAdapter({ provider: table, kubeAuthClient: client, tls: certs.serving, port: 0 });
+    // Its own auth client, so `subject_access_reviews` still counts the reviews of the measured adapter only.
+    const uncachedClient = new FakeKubeAuthClient({ configMap: devAuthenticationConfigMap(certs), policy: () => true });
+    const uncachedAdapter = await startAdapter({ provider: unversioned(table), kubeAuthClient: uncachedClient, tls: certs.serving, port: 0 });
     // One TLS context for every connection (building one per connection costs milliseconds with OpenSSL 3),
     // and exactly `concurrency` keep-alive connections, all opened during warm-up.
     const secureContext = createSecureContext({ ca: certs.servingCA.cert, key: certs.frontProxyClient.key, cert: certs.frontProxyClient.cert });
     const agentOptions = { keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency, secureContext, noDelay: true };
     const adapterAgent = new Agent(agentOptions);
     const bareAgent = new Agent(agentOptions);
+    const uncachedAgent = new Agent(agentOptions);
     const first = await once(adapter.address.port, adapterAgent);
     if (first.status !== 200) throw new Error(`adapter answered ${first.status}: ${first.body}`);
+    const firstUncached = await once(uncachedAdapter.address.port, uncachedAgent);
+    if (firstUncached.body !== first.body) throw new Error('the two adapters answered differently');
     const bare = bareServer(certs, first.body);
     const bareAddress = await listen(bare, 0, '127.0.0.1');
     try {
       await closedLoop(adapter.address.port, adapterAgent, warmupRequests);
       await closedLoop(bareAddress.port, bareAgent, warmupRequests);
+      await closedLoop(uncachedAdapter.address.port, uncachedAgent, warmupRequests);
       const ours: LoadResult[] = [];
       const theirs: LoadResult[] = [];
+      const uncached: LoadResult[] = [];
       for (let i = 0; i < rounds; i++) {
         theirs.push(await closedLoop(bareAddress.port, bareAgent, closedLoopRequests));
         ours.push(await closedLoop(adapter.address.port, adapterAgent, closedLoopRequests));
+        uncached.push(await closedLoop(uncachedAdapter.address.port, uncachedAgent, closedLoopRequests));
       }
       const a = best(ours);
       const b = best(theirs);
+      const u = best(uncached);
       const open = await openLoop(adapter.address.port, adapterAgent);
       const openBare = await openLoop(bareAddress.port, bareAgent);
       return {
@@ -180,6 +204,13 @@ export async function run(): Promise<BenchResult> {
           bare_p50_ms: b.p50Ms,
           bare_p99_ms: b.p99Ms,
           bare_cpu_us_per_request: b.cpuUsPerRequest,
+          // CPU per request is steadier than throughput on a shared machine: bare CPU / adapter CPU.
+          cpu_ratio: b.cpuUsPerRequest / a.cpuUsPerRequest,
+          uncached_adapter_rps: u.rps,
+          uncached_adapter_p99_ms: u.p99Ms,
+          uncached_adapter_cpu_us_per_request: u.cpuUsPerRequest,
+          uncached_ratio: u.rps / b.rps,
+          uncached_cpu_ratio: b.cpuUsPerRequest / u.cpuUsPerRequest,
           open_loop_rate_rps: openLoopRate,
           adapter_open_loop_p50_ms: open.p50Ms,
           adapter_open_loop_p99_ms: open.p99Ms,
@@ -191,8 +222,10 @@ export async function run(): Promise<BenchResult> {
     } finally {
       adapterAgent.destroy();
       bareAgent.destroy();
+      uncachedAgent.destroy();
       await close(bare);
       await adapter.stop();
+      await uncachedAdapter.stop();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

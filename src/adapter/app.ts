@@ -4,15 +4,16 @@
 import { X509Certificate } from 'node:crypto';
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { accessAttributes } from './auth/attributes.ts';
+import { accessAttributesMemo } from './auth/attributes.ts';
 import { bearerToken, type Authenticator, type PeerCertificate } from './auth/authenticate.ts';
 import type { Authorizer } from './auth/authorize.ts';
 import type { AccessAttributes } from './auth/kube-auth-client.ts';
-import { handleMetricsRequest } from './handler.ts';
+import { handleRequestTarget } from './handler.ts';
 import type { MetricsProvider } from './provider.ts';
-import { parseRequestTarget, routeFor } from './routes.ts';
+import { ResponseCache } from './response-cache.ts';
+import { targetInfoMemo } from './routes.ts';
 import { failure, type Status } from './status.ts';
-import { createAdapterMetrics, methodLabel, type AdapterMetrics } from './telemetry.ts';
+import { createAdapterMetrics, requestRecorder, type AdapterMetrics } from './telemetry.ts';
 
 export interface AdapterAppOptions {
   readonly provider: MetricsProvider;
@@ -21,20 +22,36 @@ export interface AdapterAppOptions {
   readonly metrics?: AdapterMetrics;
   /** /readyz answers 200 only while this holds (e.g. the signals cache is warm). Default: always. */
   readonly ready?: () => boolean;
+  /** Rendered answers reused per provider snapshot (only for a provider with `snapshotVersion`). */
+  readonly responseCache?: ResponseCache;
 }
 
 const openPaths = new Set(['/healthz', '/livez', '/readyz']);
 
-function sendJson(res: Response, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.status(status);
-  res.setHeader('Content-Type', 'application/json');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(text);
+/** Encoded once, so a reused answer is written as the same bytes without encoding it again. */
+function encodeJson(body: unknown): Buffer {
+  return Buffer.from(JSON.stringify(body), 'utf8');
+}
+
+function sendJsonBytes(res: Response, status: number, body: Buffer): void {
+  // The raw header list skips the per-header bookkeeping of setHeader; nothing else sets headers here.
+  res.writeHead(status, ['Content-Type', 'application/json', 'Content-Length', String(body.length)]);
+  res.end(body);
 }
 
 function sendStatus(res: Response, status: Status): void {
-  sendJson(res, status.code, status);
+  sendJsonBytes(res, status.code, encodeJson(status));
+}
+
+/** The provider's snapshot version, or undefined when it names none (absent, not a finite number, or failing). */
+function snapshotVersion(provider: MetricsProvider): number | undefined {
+  try {
+    const version = provider.snapshotVersion?.();
+    return version !== undefined && Number.isFinite(version) ? version : undefined;
+  } catch {
+    // The read itself will report the provider's trouble; here it only means "do not reuse".
+    return undefined;
+  }
 }
 
 function subjectValues(value: string | string[] | undefined): string[] {
@@ -81,39 +98,40 @@ function forbiddenMessage(user: string, access: AccessAttributes, reason: string
 
 export function createAdapterApp(options: AdapterAppOptions): { app: express.Express; metrics: AdapterMetrics } {
   const metrics = options.metrics ?? createAdapterMetrics();
+  const record = requestRecorder(metrics);
   const ready = options.ready ?? (() => true);
+  const provider = options.provider;
+  const responses = options.responseCache ?? new ResponseCache();
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
 
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const start = process.hrtime.bigint();
-    res.on('finish', () => {
-      const verb = methodLabel(req.method);
-      const route = typeof res.locals.route === 'string' ? res.locals.route : 'unknown';
-      metrics.requests.inc({ code: String(res.statusCode), verb, route });
-      metrics.duration.observe({ verb, route }, Number(process.hrtime.bigint() - start) / 1e9);
-    });
-    next();
-  });
-
+  // One middleware for everything: express's router runs a single layer per request.
   app.use(async (req: Request, res: Response) => {
-    const target = parseRequestTarget(req.originalUrl);
+    const start = process.hrtime.bigint();
+    let route = 'unknown';
+    res.once('finish', () => {
+      record(req.method, res.statusCode, route, Number(process.hrtime.bigint() - start) / 1e9);
+    });
+
+    const url = req.originalUrl;
+    const info = targetInfoMemo(url);
+    const target = info.parsed;
     if (!target.ok) {
-      res.locals.route = 'invalid';
+      route = 'invalid';
       sendStatus(res, failure('BadRequest', target.error));
       return;
     }
     const { path, segments } = target.target;
-    const rawPath = req.originalUrl.split('?')[0] ?? '';
+    const rawPath = info.rawPath;
     if (openPaths.has(rawPath)) {
-      res.locals.route = 'health';
+      route = 'health';
       const ok = rawPath !== '/readyz' || ready();
       res.status(ok ? 200 : 500).type('text/plain').send(ok ? 'ok' : 'not ready');
       return;
     }
     const isMetrics = rawPath === '/metrics';
-    res.locals.route = isMetrics ? 'metrics' : routeFor(segments).kind;
+    route = isMetrics ? 'metrics' : info.routeKind;
 
     const socket = req.socket as TLSSocket;
     const authn = await options.authenticator.authenticate({
@@ -125,7 +143,7 @@ export function createAdapterApp(options: AdapterAppOptions): { app: express.Exp
       sendStatus(res, failure('Unauthorized', 'Unauthorized'));
       return;
     }
-    const access = accessAttributes(req.method, path, segments);
+    const access = accessAttributesMemo(req.method, path, segments);
     const authz = await options.authorizer.authorize(authn.user, access);
     if (authz.kind === 'error') {
       sendStatus(res, failure('InternalError', authz.reason));
@@ -146,9 +164,20 @@ export function createAdapterApp(options: AdapterAppOptions): { app: express.Exp
       res.end(text);
       return;
     }
-    const response = await handleMetricsRequest({ method: req.method, url: req.originalUrl }, options.provider);
-    res.locals.route = response.routeKind;
-    sendJson(res, response.status, response.body);
+
+    // Only now, with this caller authorized for this target, may an answer rendered earlier be reused.
+    const version = req.method === 'GET' ? snapshotVersion(provider) : undefined;
+    const reused = version === undefined ? undefined : responses.get(version, url);
+    if (reused !== undefined) {
+      route = reused.routeKind;
+      sendJsonBytes(res, reused.status, reused.body);
+      return;
+    }
+    const response = await handleRequestTarget(req.method, target, provider);
+    route = response.routeKind;
+    const body = encodeJson(response.body);
+    if (version !== undefined) responses.set(version, url, { status: response.status, body, routeKind: response.routeKind });
+    sendJsonBytes(res, response.status, body);
   });
 
   // Anything thrown above still answers as a Status, never as express's HTML page.

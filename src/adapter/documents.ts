@@ -83,12 +83,25 @@ export interface ServedSample {
   windowSeconds?: number;
 }
 
+// The samples of one answer nearly always share one snapshot time, so the last formatting is kept.
+let lastMs = Number.NaN;
+let lastText = '';
+
+/** RFC 3339 with milliseconds, UTC. */
+function rfc3339(ms: number): string {
+  if (ms !== lastMs) {
+    lastText = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastText;
+}
+
 /** Undefined when the sample cannot be served (NaN or infinite value, invalid time). */
 export function serveSample(sample: MetricSample): ServedSample | undefined {
   const value = formatMilliQuantity(sample.value);
   const ms = sample.timestamp.getTime();
   if (value === undefined || !Number.isFinite(ms)) return undefined;
-  const served: ServedSample = { value, timestamp: new Date(ms).toISOString() };
+  const served: ServedSample = { value, timestamp: rfc3339(ms) };
   const w = sample.windowSeconds;
   if (w !== undefined && Number.isFinite(w) && w >= 0) served.windowSeconds = Math.round(w);
   return served;

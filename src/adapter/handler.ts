@@ -1,12 +1,6 @@
 // The request-handling core: request target → plan (pure) → provider read → document (pure).
 // Transport, authentication and authorization live elsewhere; this file never sees a socket.
-import {
-  formatSelector,
-  selectorToLabelSelector,
-  tryParseSelector,
-  type LabelSelector,
-  type Selector,
-} from '../kube/selector.ts';
+import { formatSelector, selectorToLabelSelector, type LabelSelector, type Selector } from '../kube/selector.ts';
 import {
   describedObject,
   discoveryDocument,
@@ -26,7 +20,8 @@ import {
   type ObjectMetricQuery,
   type SelectorMetricQuery,
 } from './provider.ts';
-import { parseRequestTarget, routeFor, type CustomVersion, type RouteKind } from './routes.ts';
+import { parseRequestTarget, routeFor, type CustomVersion, type RouteKind, type TargetResult } from './routes.ts';
+import { parseSelectorMemo } from './selector-memo.ts';
 import { failure, type Status } from './status.ts';
 
 export interface AdapterRequest {
@@ -69,7 +64,7 @@ const notFoundPath = (kind: AdapterResponse['routeKind']): Plan =>
 
 function selectorParam(query: URLSearchParams, param: string): { ok: true; selector: Selector } | { ok: false; status: Status } {
   const raw = query.get(param) ?? '';
-  const parsed = tryParseSelector(raw);
+  const parsed = parseSelectorMemo(raw);
   if (parsed.ok) return parsed;
   return { ok: false, status: failure('BadRequest', `invalid ${param} ${JSON.stringify(raw)}: ${parsed.error}`) };
 }
@@ -98,11 +93,15 @@ function metricNotFound(metric: string, resource: string, suffix = ''): Status {
 
 /** Decides the response or the provider query for a request. Pure. */
 export function planRequest(req: AdapterRequest, metrics: readonly MetricDescriptor[]): Plan {
-  const parsed = parseRequestTarget(req.url);
+  return planTarget(req.method, parseRequestTarget(req.url), metrics);
+}
+
+/** `planRequest` for a request target the caller has already parsed (the transport parses it once). Pure. */
+export function planTarget(method: string, parsed: TargetResult, metrics: readonly MetricDescriptor[]): Plan {
   if (!parsed.ok) return respond(failure('BadRequest', parsed.error), 'invalid');
   const route = routeFor(parsed.target.segments);
-  if (req.method !== 'GET')
-    return respond(failure('MethodNotAllowed', `the server does not allow the method ${req.method} here; only GET`), route.kind);
+  if (method !== 'GET')
+    return respond(failure('MethodNotAllowed', `the server does not allow the method ${method} here; only GET`), route.kind);
   const query = parsed.target.query;
 
   switch (route.kind) {
@@ -251,12 +250,17 @@ export async function executePlan(plan: Plan, provider: MetricsProvider): Promis
 }
 
 /** Plan, read, render. The discovery document is built from `provider.listMetrics()` on every call. */
-export async function handleMetricsRequest(req: AdapterRequest, provider: MetricsProvider): Promise<AdapterResponse> {
+export function handleMetricsRequest(req: AdapterRequest, provider: MetricsProvider): Promise<AdapterResponse> {
+  return handleRequestTarget(req.method, parseRequestTarget(req.url), provider);
+}
+
+/** `handleMetricsRequest` for a request target the caller has already parsed. */
+export async function handleRequestTarget(method: string, parsed: TargetResult, provider: MetricsProvider): Promise<AdapterResponse> {
   let metrics: readonly MetricDescriptor[];
   try {
     metrics = provider.listMetrics();
   } catch (err) {
     return providerFailure(err, 'discovery');
   }
-  return executePlan(planRequest(req, metrics), provider);
+  return executePlan(planTarget(method, parsed, metrics), provider);
 }

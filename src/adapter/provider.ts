@@ -76,6 +76,13 @@ export interface MetricsProvider {
   /** One value per selected object that has one. */
   getMetricsBySelector(query: SelectorMetricQuery): Promise<readonly NamedMetricSample[]>;
   getExternalMetric(query: ExternalMetricQuery): Promise<readonly ExternalMetricSample[]>;
+  /**
+   * Which data the answers come from, so the adapter may reuse a rendered answer instead of asking again.
+   * Equal values promise equal answers to equal queries (`listMetrics` included); new data or a change of
+   * availability yields a greater value. Undefined promises nothing (source down, or answers that depend
+   * on the clock), and a provider without this method is asked on every request.
+   */
+  snapshotVersion?(): number | undefined;
 }
 
 /** Thrown by a provider whose source is down or not yet warm: served as 503 ServiceUnavailable. */

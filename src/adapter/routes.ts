@@ -1,6 +1,7 @@
 // Where a request goes, decided from the request target alone. Path decoding and splitting follow the
 // Kubernetes API server (Go decodes the whole path, so `%2A` is `*` and `%2F` is a separator; leading and
 // trailing slashes are trimmed) so that the same URL means the same thing here and upstream.
+import { boundedMemo } from './memo.ts';
 
 export const customGroup = 'custom.metrics.k8s.io';
 export const externalGroup = 'external.metrics.k8s.io';
@@ -99,3 +100,32 @@ function externalRoute(rest: readonly string[]): Route {
   if (rest.length === 3 && a === 'namespaces') return { kind: 'external', namespace: b, metric: c };
   return { kind: 'notFound' };
 }
+
+/** What the transport needs from a request target before it knows who is asking. */
+export interface TargetInfo {
+  readonly parsed: TargetResult;
+  /** The path as sent (still escaped), without the query. */
+  readonly rawPath: string;
+  /** The route kind, for the telemetry label until the answer names its own. */
+  readonly routeKind: RouteKind;
+}
+
+function targetInfo(rawUrl: string): TargetInfo {
+  const parsed = parseRequestTarget(rawUrl);
+  const q = rawUrl.indexOf('?');
+  const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+  const routeKind = parsed.ok ? routeFor(parsed.target.segments).kind : 'notFound';
+  if (parsed.ok) Object.freeze(Object.freeze(parsed.target).segments);
+  return Object.freeze({ parsed: Object.freeze(parsed), rawPath, routeKind });
+}
+
+/**
+ * `parseRequestTarget` and `routeFor`, remembered per raw target: the HPA and the aggregator send the
+ * same few targets on every sync. The result is shared between requests, so readers must not change it
+ * (segments are frozen; the query's URLSearchParams is only ever read).
+ */
+export const targetInfoMemo: (rawUrl: string) => TargetInfo = boundedMemo(
+  1024,
+  (rawUrl: string) => rawUrl,
+  (rawUrl: string) => targetInfo(rawUrl),
+);

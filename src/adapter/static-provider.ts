@@ -52,7 +52,9 @@ function sample(s: MetricSample): MetricSample {
 export class StaticMetricsProvider implements MetricsProvider {
   #tables: StaticTables;
   #unavailable = false;
+  #version = 1;
 
+  /** The tables are read, never copied: treat them as frozen once given (see `replace`). */
   constructor(tables: StaticTables) {
     this.#tables = tables;
   }
@@ -60,11 +62,17 @@ export class StaticMetricsProvider implements MetricsProvider {
   /** Replaces the whole table, as a refresh of the real cache would. */
   replace(tables: StaticTables): void {
     this.#tables = tables;
+    this.#version++;
   }
 
   /** While set, every read fails with MetricsUnavailableError (the source is down). */
   setUnavailable(unavailable: boolean): void {
     this.#unavailable = unavailable;
+    this.#version++;
+  }
+
+  snapshotVersion(): number | undefined {
+    return this.#unavailable ? undefined : this.#version;
   }
 
   listMetrics(): readonly MetricDescriptor[] {

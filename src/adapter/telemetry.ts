@@ -30,3 +30,34 @@ export function createAdapterMetrics(registry: Registry = new Registry()): Adapt
   });
   return { registry, requests, duration };
 }
+
+/** Counts one finished request and observes its duration. */
+export type RequestRecorder = (method: string, code: number, route: string, seconds: number) => void;
+
+/**
+ * A recorder that resolves each label combination to its prom-client child once (the label sets are few
+ * and bounded: methods are folded by `methodLabel`, routes and codes are the adapter's own).
+ */
+export function requestRecorder(metrics: AdapterMetrics): RequestRecorder {
+  const children = new Map<string, { readonly count: () => void; readonly observe: (seconds: number) => void }>();
+  return (method, code, route, seconds) => {
+    const verb = methodLabel(method);
+    const key = `${String(code)} ${verb} ${route}`;
+    let child = children.get(key);
+    if (child === undefined) {
+      const counter = metrics.requests.labels({ code: String(code), verb, route });
+      const histogram = metrics.duration.labels({ verb, route });
+      child = {
+        count: () => {
+          counter.inc();
+        },
+        observe: (s) => {
+          histogram.observe(s);
+        },
+      };
+      children.set(key, child);
+    }
+    child.count();
+    child.observe(seconds);
+  };
+}

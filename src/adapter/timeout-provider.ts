@@ -13,19 +13,27 @@ import {
 } from './provider.ts';
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
+  // One timer and one settle per read (no race and finally chain): this is on every uncached request.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
       reject(new MetricsUnavailableError(`${what} did not answer within ${ms} ms`));
     }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    clearTimeout(timer);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        // Adopting the settled promise passes its rejection reason on unchanged.
+        resolve(promise);
+      },
+    );
   });
 }
 
 export function withTimeout(provider: MetricsProvider, ms: number): MetricsProvider {
-  return {
+  const wrapped: MetricsProvider = {
     listMetrics: (): readonly MetricDescriptor[] => provider.listMetrics(),
     getObjectMetric: (q: ObjectMetricQuery): Promise<MetricSample | undefined> =>
       within(provider.getObjectMetric(q), ms, 'metrics provider'),
@@ -34,4 +42,7 @@ export function withTimeout(provider: MetricsProvider, ms: number): MetricsProvi
     getExternalMetric: (q: ExternalMetricQuery): Promise<readonly ExternalMetricSample[]> =>
       within(provider.getExternalMetric(q), ms, 'metrics provider'),
   };
+  // Only a provider that versions its snapshots may have its answers reused; the wrapper never adds that.
+  if (provider.snapshotVersion !== undefined) wrapped.snapshotVersion = (): number | undefined => provider.snapshotVersion?.();
+  return wrapped;
 }

@@ -3,6 +3,7 @@
 // GET /apis/custom.metrics.k8s.io/v1beta2/namespaces/ns/pods/*/ttft → namespace ns, resource pods,
 // name *, subresource ttft, verb get; GET /apis/external.metrics.k8s.io/v1beta1/namespaces/ns/queue →
 // resource queue, verb list; GET /apis/custom.metrics.k8s.io/v1beta2 → non-resource path, verb get.
+import { boundedMemo } from '../memo.ts';
 import type { AccessAttributes, ResourceAttributes } from './kube-auth-client.ts';
 
 const verbsByMethod: Readonly<Record<string, string>> = {
@@ -39,3 +40,19 @@ export function accessAttributes(method: string, path: string, segments: readonl
   if (subresource !== undefined) attributes.subresource = subresource;
   return { kind: 'resource', attributes };
 }
+
+/**
+ * `accessAttributes`, remembered per method and path (the segments are the path's own split), and frozen:
+ * the HPA asks for the same few paths on every sync, and a shared object lets the authorizer reuse its
+ * cache-key text too.
+ */
+export const accessAttributesMemo = boundedMemo<[method: string, path: string, segments: readonly string[]], AccessAttributes>(
+  1024,
+  // An HTTP method is a token (no spaces), so the first space ends it.
+  (method: string, path: string) => `${method} ${path}`,
+  (method: string, path: string, segments: readonly string[]) => {
+    const access = accessAttributes(method, path, segments);
+    Object.freeze(access.attributes);
+    return Object.freeze(access);
+  },
+);

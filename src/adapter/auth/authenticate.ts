@@ -161,15 +161,25 @@ export function bearerToken(authorization: string | undefined): string | undefin
  */
 export function memoizedChainVerifier(now: () => number, ttlMs = 10_000): ChainVerifier {
   const byRoots = new WeakMap<readonly X509Certificate[], TtlCache<ChainResult>>();
+  // A certificate's expiry never changes; parsing its date text once per certificate object is enough.
+  const expiries = new WeakMap<X509Certificate, number>();
+  const expiry = (cert: X509Certificate): number => {
+    let ms = expiries.get(cert);
+    if (ms === undefined) {
+      ms = new Date(cert.validTo).getTime();
+      expiries.set(cert, ms);
+    }
+    return ms;
+  };
   return (leaf, intermediates, roots, at) => {
     let cache = byRoots.get(roots);
     if (cache === undefined) {
       cache = new TtlCache<ChainResult>(ttlMs, now, 1024);
       byRoots.set(roots, cache);
     }
-    const key = [leaf, ...intermediates].map((c) => c.fingerprint256).join(',');
+    const key = intermediates.length === 0 ? leaf.fingerprint256 : [leaf, ...intermediates].map((c) => c.fingerprint256).join(',');
     const cached = cache.get(key);
-    if (cached !== undefined && at.getTime() <= new Date(leaf.validTo).getTime()) return cached;
+    if (cached !== undefined && at.getTime() <= expiry(leaf)) return cached;
     const result = verifyClientChain(leaf, intermediates, roots, at);
     cache.set(key, result);
     return result;

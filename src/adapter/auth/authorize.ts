@@ -22,11 +22,33 @@ export function authorizeWithoutReview(user: UserInfo): Authorization | undefine
   return undefined;
 }
 
+function isSorted(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i - 1] ?? '') > (list[i] ?? '')) return false;
+  return true;
+}
+
+// The text of a frozen attributes object (the transport shares one per path, see accessAttributesMemo)
+// is worked out once. Anything a caller could still change is serialized on every call.
+const accessTexts = new WeakMap<AccessAttributes, string>();
+
+function accessText(access: AccessAttributes): string {
+  if (!Object.isFrozen(access) || !Object.isFrozen(access.attributes)) return JSON.stringify(access);
+  let text = accessTexts.get(access);
+  if (text === undefined) {
+    text = JSON.stringify(access);
+    accessTexts.set(access, text);
+  }
+  return text;
+}
+
+// Group order and extra-key order do not change who the user is. Built on every request, so the common
+// shapes (groups already in order, no extra) skip the copies. JSON text never holds a raw line break,
+// so the two parts cannot run into each other.
 function cacheKey(user: UserInfo, access: AccessAttributes): string {
-  const extra = Object.keys(user.extra)
-    .sort()
-    .map((k) => [k, user.extra[k]]);
-  return JSON.stringify([user.username, user.uid ?? '', [...user.groups].sort(), extra, access]);
+  const keys = Object.keys(user.extra);
+  const extra = keys.length === 0 ? keys : keys.sort().map((k) => [k, user.extra[k]]);
+  const groups = isSorted(user.groups) ? user.groups : [...user.groups].sort();
+  return `${JSON.stringify([user.username, user.uid ?? '', groups, extra])}\n${accessText(access)}`;
 }
 
 export class Authorizer {

@@ -298,6 +298,7 @@ export class SignalsMetricsProvider implements MetricsProvider {
   readonly #descriptors: readonly MetricDescriptor[] = signalDescriptors();
   #index: ViewIndex | undefined;
   #down: string | undefined;
+  #version = 0;
 
   constructor(options: SignalsProviderOptions = {}) {
     this.#options = options;
@@ -306,11 +307,26 @@ export class SignalsMetricsProvider implements MetricsProvider {
   update(view: SignalView): void {
     this.#index = indexView(view);
     this.#down = undefined;
+    this.#version++;
   }
 
   /** The source failed (e.g. Prometheus unreachable); undefined clears it. */
   setUnavailable(reason: string | undefined): void {
     this.#down = reason;
+    this.#version++;
+  }
+
+  /**
+   * Lets the adapter reuse rendered answers while the snapshot is unchanged. Undefined whenever an answer
+   * could depend on the clock or on an outage, so nothing is reused then.
+   */
+  snapshotVersion(): number | undefined {
+    try {
+      this.#current();
+    } catch {
+      return undefined;
+    }
+    return this.#version;
   }
 
   #current(): ViewIndex {

@@ -201,6 +201,25 @@ describe('SignalsMetricsProvider', () => {
     await expect(p.getMetricsBySelector(q)).rejects.toThrow(/31 s old/);
   });
 
+  it('offers a snapshot version only while answers are servable, and a new one for every update or outage', () => {
+    let now = AT + 5;
+    const p = new SignalsMetricsProvider({ maxAgeSeconds: 30, clock: () => now });
+    expect(p.snapshotVersion()).toBeUndefined();
+    p.update(view());
+    const first = p.snapshotVersion();
+    expect(first).toBeTypeOf('number');
+    expect(p.snapshotVersion()).toBe(first);
+    p.update(view());
+    const second = p.snapshotVersion();
+    expect(second).toBeGreaterThan(first ?? Infinity);
+    p.setUnavailable('down');
+    expect(p.snapshotVersion()).toBeUndefined();
+    p.setUnavailable(undefined);
+    expect(p.snapshotVersion()).toBeGreaterThan(second ?? Infinity);
+    now = AT + 31;
+    expect(p.snapshotVersion()).toBeUndefined();
+  });
+
   it('maps snapshot time through toDate', async () => {
     const p = new SignalsMetricsProvider({ toDate: (at) => new Date(Date.UTC(2025, 0, 1) + at * 1000) });
     p.update(view());

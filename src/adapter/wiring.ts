@@ -10,6 +10,9 @@ import { EMPTY_SCRAPE_STATE, scrapeOnce, type ScrapeDeps, type ScrapeOptions, ty
 import { planTargets, type PodForScrape, type ScrapeDefaults, type ScrapeTarget, type SkippedPod, type TargetPlan } from '../signals/sources/targets.ts';
 import { ClientNodeKubeAuthClient } from './auth/kube-auth-client.ts';
 import { startAdapter, type RunningAdapter } from './start.ts';
+import { startCycleLoop, type SignalsLoop } from '../signals/sources/cycle.ts';
+
+export type { SignalsLoop } from '../signals/sources/cycle.ts';
 
 const labelsSchema = z.record(z.string(), z.string());
 
@@ -139,14 +142,6 @@ export interface SignalsLoopOptions {
   readonly log?: (line: string) => void;
 }
 
-export interface SignalsLoop {
-  /** One cycle now (also what the timer runs). Never throws. */
-  cycle(): Promise<void>;
-  /** True once a cycle has handed the provider a snapshot. */
-  ready(): boolean;
-  stop(): void;
-}
-
 /** Scrape, ingest and publish every `intervalMs`; cycles never overlap. */
 export function startSignalsLoop(options: SignalsLoopOptions): SignalsLoop {
   const log = options.log ?? ((): void => undefined);
@@ -154,18 +149,8 @@ export function startSignalsLoop(options: SignalsLoopOptions): SignalsLoop {
   let state: ScrapeState = EMPTY_SCRAPE_STATE;
   let plan: TargetPlan | undefined;
   let listedAt = -Infinity;
-  let warm = false;
-  let running: Promise<void> | undefined;
-  let lastReport = '';
 
-  const report = (lines: readonly string[]): void => {
-    // Only changes are logged: a dead engine must not print a line every two seconds.
-    const text = lines.join('\n');
-    if (text !== lastReport && text !== '') log(text);
-    lastReport = text;
-  };
-
-  const once = async (): Promise<void> => {
+  const once = async (): Promise<string[]> => {
     if (plan === undefined || Date.now() - listedAt >= resyncMs) {
       try {
         plan = await currentTargets(options.source, options.lister);
@@ -179,34 +164,14 @@ export function startSignalsLoop(options: SignalsLoopOptions): SignalsLoop {
     const cycle = await scrapeOnce(state, targets, options.deps ?? {}, options.scrape ?? {});
     state = cycle.state;
     options.provider.update(signalView(cycle.snapshot, cycle.state.signals));
-    warm = true;
-    report([
+    return [
       ...(plan?.skipped ?? []).map((s) => `skipped ${s.namespace}/${s.pod}: ${s.reason}`),
       ...cycle.failures.map((f) => `scrape ${f.namespace}/${f.pod} (${f.url}) failed: ${f.error}`),
       ...cycle.dropped.map((d) => `dropped ${d.namespace}/${d.pod}: ${d.reason}`),
-    ]);
+    ];
   };
 
-  const cycle = async (): Promise<void> => {
-    if (running !== undefined) return running;
-    running = once()
-      .catch((error: unknown) => {
-        log(`signals cycle failed: ${error instanceof Error ? error.message : String(error)}`);
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-
-  const timer = setInterval(() => void cycle(), options.intervalMs);
-  return {
-    cycle,
-    ready: () => warm,
-    stop: () => {
-      clearInterval(timer);
-    },
-  };
+  return startCycleLoop({ once, intervalMs: options.intervalMs, log });
 }
 
 export interface AdapterProcessOptions {

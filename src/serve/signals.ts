@@ -10,6 +10,7 @@ import { signalView, SignalsMetricsProvider, type SignalView } from '../signals/
 import { queryPrometheusSignals, type PrometheusQueryResult } from '../signals/sources/prometheus.ts';
 import type { ScrapeDeps } from '../signals/sources/scrape.ts';
 import type { SignalsChoice } from './options.ts';
+import { startCycleLoop } from '../signals/sources/cycle.ts';
 
 /** The newest view for the adapter, and the same snapshot (or the outage) for the scaler. */
 export class SignalsHub extends SignalsMetricsProvider {
@@ -76,43 +77,20 @@ export function prometheusReport(result: PrometheusQueryResult): string[] {
 
 /** Query, publish and repeat every `intervalMs`; cycles never overlap. A failed query marks the hub down. */
 export function startPrometheusLoop(options: PrometheusLoopOptions): SignalsLoop {
-  const log = options.log ?? ((): void => undefined);
-  let warm = false;
-  let running: Promise<void> | undefined;
-  let lastReport = '';
-
-  const once = async (): Promise<void> => {
+  const once = async (): Promise<string[]> => {
     const result = await options.query(options.clock());
     if (result.ok) options.hub.update(signalView(result.snapshot, result.state));
     else options.hub.setUnavailable(result.error);
-    warm = true;
-    const text = prometheusReport(result).join('\n');
-    if (text !== lastReport && text !== '') log(text);
-    lastReport = text;
+    return prometheusReport(result);
   };
-
-  const cycle = async (): Promise<void> => {
-    if (running !== undefined) return running;
-    running = once()
-      .catch((error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
-        options.hub.setUnavailable(`prometheus: ${message}`);
-        log(`signals cycle failed: ${message}`);
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-
-  const timer = setInterval(() => void cycle(), options.intervalMs);
-  return {
-    cycle,
-    ready: () => warm,
-    stop: () => {
-      clearInterval(timer);
+  return startCycleLoop({
+    once,
+    intervalMs: options.intervalMs,
+    onError: (message) => {
+      options.hub.setUnavailable(`prometheus: ${message}`);
     },
-  };
+    log: options.log ?? ((): void => undefined),
+  });
 }
 
 export interface ServeSignals {

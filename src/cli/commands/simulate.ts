@@ -4,18 +4,9 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { renderReport } from '../../sim/report/index.ts';
 import { formatSummaryTable, simulate } from '../../sim/policies/simulate.ts';
-import { InputError, isRouterKind, parsePositive, parseSlo } from '../../sim/policies/setup.ts';
+import { experimentOptions, InputError, isRouterKind, type ExperimentFlags } from '../../sim/policies/setup.ts';
 
-interface SimulateFlags {
-  policy: string;
-  trace: string;
-  pcs?: string;
-  seed?: string;
-  slo?: string;
-  scale?: string;
-  duration?: string;
-  startup?: string;
-  warmup?: string;
+interface SimulateFlags extends ExperimentFlags {
   report?: string;
   json?: string;
   baselines?: boolean;
@@ -49,15 +40,7 @@ export function registerSimulate(program: Command): void {
         if (!isRouterKind(router)) throw new InputError(`--router must be least-loaded or round-robin, got ${JSON.stringify(router)}`);
         options = {
           router,
-          policy: flags.policy,
-          pcs: flags.pcs,
-          trace: flags.trace,
-          seed: parsePositive('--seed', flags.seed, 1, true),
-          slo: parseSlo(flags.slo),
-          scale: parsePositive('--scale', flags.scale, 1),
-          durationSeconds: flags.duration === undefined ? undefined : parsePositive('--duration', flags.duration, 0),
-          startupSeconds: parsePositive('--startup', flags.startup, 60),
-          warmupSeconds: flags.warmup === undefined || flags.warmup === '0' ? 0 : parsePositive('--warmup', flags.warmup, 0),
+          ...experimentOptions(flags),
           baselines: flags.baselines === true,
         };
       } catch (e) {

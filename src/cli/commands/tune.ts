@@ -2,21 +2,12 @@
 // GPU-hours above an attainment floor in the closed-loop simulator; progress on stderr.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError, parsePositive, parseSlo } from '../../sim/policies/setup.ts';
+import { experimentOptions, InputError, parsePositive, type ExperimentFlags } from '../../sim/policies/setup.ts';
 import { createProgress } from '../../sim/tune/progress.ts';
 import { tune } from '../../sim/tune/tune.ts';
 
-interface TuneFlags {
-  policy: string;
-  trace: string;
+interface TuneFlags extends ExperimentFlags {
   output: string;
-  pcs?: string;
-  seed?: string;
-  slo?: string;
-  scale?: string;
-  duration?: string;
-  startup?: string;
-  warmup?: string;
   attainment?: string;
   budgetEvals?: string;
 }
@@ -46,15 +37,7 @@ export function registerTune(program: Command): void {
         const attainment = Number(flags.attainment ?? '0.99');
         if (!(attainment > 0 && attainment <= 1)) throw new InputError(`--attainment must be in (0, 1], got ${JSON.stringify(flags.attainment)}`);
         options = {
-          policy: flags.policy,
-          pcs: flags.pcs,
-          trace: flags.trace,
-          seed: parsePositive('--seed', flags.seed, 1, true),
-          slo: parseSlo(flags.slo),
-          scale: parsePositive('--scale', flags.scale, 1),
-          durationSeconds: flags.duration === undefined ? undefined : parsePositive('--duration', flags.duration, 0),
-          startupSeconds: parsePositive('--startup', flags.startup, 60),
-          warmupSeconds: flags.warmup === undefined || flags.warmup === '0' ? 0 : parsePositive('--warmup', flags.warmup, 0),
+          ...experimentOptions(flags),
           attainment,
           budget: parsePositive('--budget-evals', flags.budgetEvals, 20, true),
         };

@@ -90,3 +90,43 @@ export function clusterFor(scenario: Scenario): RackClusterSpec {
   const gpus = maxGpus(scenario);
   return { racks: Math.max(1, Math.ceil(gpus / 32)), nodesPerRack: 4, gpusPerNode: 8 };
 }
+
+/** The flags `simulate` and `tune` share, as commander hands them over (strings). */
+export interface ExperimentFlags {
+  policy: string;
+  trace: string;
+  pcs?: string;
+  seed?: string;
+  slo?: string;
+  scale?: string;
+  duration?: string;
+  startup?: string;
+  warmup?: string;
+}
+
+/** What those flags mean; throws InputError naming the flag on a bad value. */
+export interface ExperimentOptions {
+  readonly policy: string;
+  readonly pcs?: string | undefined;
+  readonly trace: string;
+  readonly seed: number;
+  readonly slo: Slo;
+  readonly scale: number;
+  readonly durationSeconds?: number | undefined;
+  readonly startupSeconds: number;
+  readonly warmupSeconds: number;
+}
+
+export function experimentOptions(flags: ExperimentFlags): ExperimentOptions {
+  return {
+    policy: flags.policy,
+    pcs: flags.pcs,
+    trace: flags.trace,
+    seed: parsePositive('--seed', flags.seed, 1, true),
+    slo: parseSlo(flags.slo),
+    scale: parsePositive('--scale', flags.scale, 1),
+    durationSeconds: flags.duration === undefined ? undefined : parsePositive('--duration', flags.duration, 0),
+    startupSeconds: parsePositive('--startup', flags.startup, 60),
+    warmupSeconds: flags.warmup === undefined || flags.warmup === '0' ? 0 : parsePositive('--warmup', flags.warmup, 0),
+  };
+}

@@ -8,19 +8,10 @@ import type { RouterKind } from '../loop/types.ts';
 import type { ReportInput } from '../report/index.ts';
 import type { Slo } from '../score/slo.ts';
 import { BASELINE_NAMES, computeOracle, runPolicy, type ExperimentInput, type PolicyName } from './experiment.ts';
-import { clusterFor, loadScenario } from './setup.ts';
+import { clusterFor, loadScenario, type ExperimentOptions } from './setup.ts';
 
-export interface SimulateOptions {
-  readonly policy: string;
-  readonly pcs?: string | undefined;
-  readonly trace: string;
-  readonly seed: number;
-  readonly slo: Slo;
-  readonly scale: number;
-  readonly durationSeconds?: number | undefined;
-  readonly startupSeconds: number;
+export interface SimulateOptions extends ExperimentOptions {
   readonly baselines: boolean;
-  readonly warmupSeconds: number;
   readonly router?: RouterKind;
 }
 

@@ -5,21 +5,11 @@ import type { ScalingPolicy } from '../../api/scaling-policy.ts';
 import { builtinProfile } from '../engine/profiles.ts';
 import { loadTrace } from '../loop/traces.ts';
 import { computeOracle, runPolicy, type ExperimentInput } from '../policies/experiment.ts';
-import { clusterFor, loadScenario } from '../policies/setup.ts';
-import type { Slo } from '../score/slo.ts';
+import { clusterFor, loadScenario, type ExperimentOptions } from '../policies/setup.ts';
 import { coordinateDescent, type SearchResult, type Trial } from './search.ts';
 import { applyTuning, currentTuning, TUNING_SPACE, type Tuning } from './space.ts';
 
-export interface TuneOptions {
-  readonly policy: string;
-  readonly pcs?: string | undefined;
-  readonly trace: string;
-  readonly seed: number;
-  readonly slo: Slo;
-  readonly scale: number;
-  readonly durationSeconds?: number | undefined;
-  readonly startupSeconds: number;
-  readonly warmupSeconds: number;
+export interface TuneOptions extends ExperimentOptions {
   readonly attainment: number;
   readonly budget: number;
 }

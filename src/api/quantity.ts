@@ -206,11 +206,12 @@ export function approximateFloat(q: Quantity | string | number): number {
   return Number(whole) + Number(nanos - whole * NANO) / 1e9;
 }
 
+const SUFFIX_BY_EXPONENT: ReadonlyMap<number, string> = new Map(Object.entries(DECIMAL_SUFFIXES).map(([k, v]) => [v, k]));
+
 function decimalSuffix(exponent: number, format: QuantityFormat): string {
   if (format === 'DecimalExponent') return exponent === 0 ? '' : `e${exponent}`;
-  for (const [suffix, value] of Object.entries(DECIMAL_SUFFIXES)) if (value === exponent) return suffix;
-  // Only reachable above 10¹⁸ (int64-held "1000E"); apimachinery has no SI suffix there.
-  return `e${exponent}`;
+  // Only missing above 10¹⁸ (int64-held "1000E"); apimachinery has no SI suffix there.
+  return SUFFIX_BY_EXPONENT.get(exponent) ?? `e${exponent}`;
 }
 
 /** The canonical string Kubernetes would print: no fraction, the largest exponent that keeps it whole. */

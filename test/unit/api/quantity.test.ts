@@ -195,3 +195,37 @@ describe('properties', () => {
     );
   });
 });
+
+describe('formatQuantity fast path', () => {
+  // The straightforward BigInt form of apimachinery's canonical decimal printing, as the reference.
+  const reference = (nanos: bigint): string => {
+    if (nanos === 0n) return '0';
+    const sign = nanos < 0n ? '-' : '';
+    let mantissa = nanos < 0n ? -nanos : nanos;
+    let exponent = -9;
+    while (mantissa % 10n === 0n) {
+      mantissa /= 10n;
+      exponent++;
+    }
+    while (exponent % 3 !== 0) {
+      mantissa *= 10n;
+      exponent--;
+    }
+    const suffix = ({ [-9]: 'n', [-6]: 'u', [-3]: 'm', 0: '', 3: 'k', 6: 'M', 9: 'G', 12: 'T', 15: 'P', 18: 'E' } as Record<number, string>)[exponent] ?? `e${exponent}`;
+    return `${sign}${mantissa}${suffix}`;
+  };
+
+  it('prints exactly what the BigInt form prints, on both sides of 2^53', () => {
+    const around = fc.oneof(
+      fc.bigInt({ min: -(2n ** 62n), max: 2n ** 62n }),
+      fc.bigInt({ min: 2n ** 53n - 1000n, max: 2n ** 53n + 1000n }),
+      fc.tuple(fc.bigInt({ min: 1n, max: 10n ** 6n }), fc.integer({ min: 0, max: 12 })).map(([m, e]) => m * 10n ** BigInt(e)),
+    );
+    fc.assert(
+      fc.property(around, (nanos) => {
+        expect(formatQuantity({ nanos, format: 'DecimalSI', arbitraryPrecision: false })).toBe(reference(nanos));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -30,6 +30,20 @@ export interface RoleSnapshot {
   readonly kvCacheUsage?: number | undefined;
   /** For `hpa` roles: what each target object's HPA reads, by PodCliqueSet replica index. */
   readonly hpa?: readonly HpaObjectInputs[] | undefined;
+  /**
+   * A scaling group whose members serve different phases (prefill and decode workers): each phase's own
+   * traffic, summed over that phase's member PodCliques. Every request passes both phases and both count it,
+   * so the group sums above double the request rate and the prompt tokens; when this is present, arrivals and
+   * prompt lengths are read from `prefill` and output lengths from `decode`.
+   */
+  readonly phases?: { readonly prefill?: PhaseTraffic | undefined; readonly decode?: PhaseTraffic | undefined } | undefined;
+}
+
+/** The traffic counters of one phase's pods (vLLM request, prompt and generation token rates). */
+export interface PhaseTraffic {
+  readonly requestRate?: number | undefined;
+  readonly promptTokensPerSecond?: number | undefined;
+  readonly generationTokensPerSecond?: number | undefined;
 }
 
 /**

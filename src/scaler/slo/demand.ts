@@ -2,6 +2,7 @@
 // prompt tokens per second that need prefill, output tokens per second that need decode.
 import type { RoleSignal } from '../../api/scaling-policy.ts';
 import type { RoleHistory, RoleSnapshot, TimedValue } from '../types.ts';
+import { medianAbsoluteDeviation, probit } from 'simple-statistics';
 import { forecast, type PredictorOptions } from './predict.ts';
 
 export interface Demand {
@@ -25,19 +26,82 @@ export interface DemandPair {
 
 const finite = (v: number | undefined): number | undefined => (v !== undefined && Number.isFinite(v) && v >= 0 ? v : undefined);
 
+/** The role's traffic counters, each read from the pods that count every request exactly once. */
+export interface RoleTraffic {
+  /** Requests per second arriving at the role. */
+  readonly requestRate: number | undefined;
+  readonly promptTokensPerSecond: number | undefined;
+  readonly generationTokensPerSecond: number | undefined;
+  /** Requests per second behind the generation counter (decode's own, when the phases are split). */
+  readonly generationRequestRate: number | undefined;
+}
+
+/**
+ * A role whose pods all serve one phase (or aggregated engines) counts each request once: its own sums. A
+ * scaling group of prefill and decode workers counts each request in both phases, so arrivals and prompts
+ * come from the prefill members and generation from the decode members, each phase's rate dividing its own
+ * tokens.
+ */
+export function roleTraffic(s: RoleSnapshot): RoleTraffic {
+  const prefill = s.phases?.prefill;
+  const decode = s.phases?.decode;
+  const rate = finite(prefill !== undefined ? prefill.requestRate : s.requestRate);
+  return {
+    requestRate: rate,
+    promptTokensPerSecond: finite(prefill !== undefined ? prefill.promptTokensPerSecond : s.promptTokensPerSecond),
+    generationTokensPerSecond: finite(decode !== undefined ? decode.generationTokensPerSecond : s.generationTokensPerSecond),
+    generationRequestRate: decode !== undefined ? finite(decode.requestRate) : rate,
+  };
+}
+
 /** Per-request means from this snapshot, for the history series. Undefined where the snapshot cannot tell. */
 export function sampleMeans(s: RoleSnapshot, signals: ReadonlySet<RoleSignal>): { requestRate?: number; promptTokens?: number; outputTokens?: number } {
-  const rate = signals.has('requestRate') ? finite(s.requestRate) : undefined;
+  const t = roleTraffic(s);
+  const rate = signals.has('requestRate') ? t.requestRate : undefined;
   const out: { requestRate?: number; promptTokens?: number; outputTokens?: number } = {};
   if (rate !== undefined) out.requestRate = rate;
   // Lengths are only measurable while requests flow; an idle window says nothing about them.
   if (rate !== undefined && rate > 0) {
-    const prompt = finite(s.promptTokensPerSecond);
-    const gen = finite(s.generationTokensPerSecond);
+    const prompt = t.promptTokensPerSecond;
+    const gen = t.generationTokensPerSecond;
+    const genRate = t.generationRequestRate;
     if (prompt !== undefined) out.promptTokens = prompt / rate;
-    if (gen !== undefined) out.outputTokens = gen / rate;
+    if (gen !== undefined && genRate !== undefined && genRate > 0) out.outputTokens = gen / genRate;
   }
   return out;
+}
+
+/** Per-scrape load, request rate × mean length (× the share not served from a cache), joined by time. */
+export function loadSeries(rates: readonly TimedValue[], lengths: readonly TimedValue[], share = 1): TimedValue[] {
+  const lengthAt = new Map(lengths.map((v) => [v.time, v.value]));
+  return rates.flatMap((r) => {
+    const l = lengthAt.get(r.time);
+    return l === undefined ? [] : [{ time: r.time, value: r.value * l * share }];
+  });
+}
+
+/** MAD × this estimates the standard deviation of normally distributed values. */
+const MAD_TO_SIGMA = 1.4826;
+
+/**
+ * How far the load may rise within `lagMs` at percentile q: z_q × the spread of its changes over that lag, as
+ * seen in the series (pairs at most a quarter lag off). A replica ordered now is ready one start-up later, so
+ * this is the burst headroom the order needs; 0 with fewer than `minPairs` pairs or q ≤ 0.5. The spread is the
+ * median absolute deviation scaled to σ, so a few transients (a fleet warming up, one freak minute) do not
+ * set the headroom for the whole history window.
+ */
+export function riseAtQuantile(series: readonly TimedValue[], lagMs: number, quantile: number, minPairs: number): number {
+  if (!(lagMs > 0) || !(quantile > 0.5 && quantile < 1)) return 0;
+  const changes: number[] = [];
+  let j = 0;
+  for (const p of series) {
+    const want = p.time - lagMs;
+    while (j + 1 < series.length && (series[j + 1]?.time ?? Infinity) <= want) j++;
+    const q = series[j];
+    if (q !== undefined && q.time <= want && want - q.time <= lagMs / 4) changes.push(p.value - q.value);
+  }
+  if (changes.length < Math.max(2, minPairs)) return 0;
+  return Math.max(0, probit(quantile) * MAD_TO_SIGMA * medianAbsoluteDeviation(changes));
 }
 
 const lastValue = (series: readonly TimedValue[]): number | undefined => series.at(-1)?.value;
@@ -54,13 +118,14 @@ export function roleDemand(
   const at = now + lookAheadSeconds * 1000;
   const promptNow = lastValue(h.promptTokens);
   const outputNow = lastValue(h.outputTokens);
-  const rateNow = signals.has('requestRate') ? finite(s.requestRate) : undefined;
+  const t = roleTraffic(s);
+  const rateNow = signals.has('requestRate') ? t.requestRate : undefined;
 
-  const prefillNow = signals.has('promptTokens') && finite(s.promptTokensPerSecond) !== undefined
-    ? (finite(s.promptTokensPerSecond) ?? 0) * keep
+  const prefillNow = signals.has('promptTokens') && t.promptTokensPerSecond !== undefined
+    ? t.promptTokensPerSecond * keep
     : rateNow !== undefined && promptNow !== undefined ? rateNow * promptNow * keep : undefined;
-  const decodeNow = signals.has('generationTokens') && finite(s.generationTokensPerSecond) !== undefined
-    ? finite(s.generationTokensPerSecond)
+  const decodeNow = signals.has('generationTokens') && t.generationTokensPerSecond !== undefined
+    ? t.generationTokensPerSecond
     : rateNow !== undefined && outputNow !== undefined ? rateNow * outputNow : undefined;
 
   const rateF = forecast(h.requestRate, at, predictor) ?? rateNow;

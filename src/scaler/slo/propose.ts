@@ -3,9 +3,10 @@
 // load spread over fewer replicas still meets the SLO with headroom (the N/(N−1) test, generalised to N/M).
 import { roleSignals, type PercentileTarget, type ScalingPolicyRole, type ScalingPolicySpec } from '../../api/scaling-policy.ts';
 import type { DecisionReason, LatencyObservation, RoleHistory, RoleSnapshot } from '../types.ts';
-import { decodeCapacity, decodeItlSeconds, prefillCapacity, prefillTtftSeconds, type Capacity } from './capacity.ts';
-import { roleDemand, type DemandPair } from './demand.ts';
+import { decodeCapacity, decodeItlSeconds, prefillCapacity, prefillTtftSeconds, type Capacity, type PrefillProfile } from './capacity.ts';
+import { loadSeries, riseAtQuantile, roleDemand, type DemandPair } from './demand.ts';
 import { fitLatency, fittedCapacity, fittedLatency } from './fit.ts';
+import { fitBurstiness, queueingPrefillCapacity, queueingTtftSeconds, type Burstiness } from './queueing.ts';
 import { fmt, pct } from '../format.ts';
 
 export interface SloProposal {
@@ -29,6 +30,10 @@ interface Leg {
   readonly source: 'profile' | 'measured' | 'fit' | 'none';
   /** Latency at a per-replica load, when a model exists. */
   readonly latencyAt: ((perReplicaLoad: number) => number) | undefined;
+  /** Burst headroom included in `load`: the rise seen within one look-ahead at the target's percentile. */
+  readonly rise: number;
+  /** Prefill from a profile: the queueing model's burst terms. */
+  readonly burstiness?: Burstiness;
 }
 
 const DEFAULT_PROMPT_TOKENS = 3000; // Dynamo planner's ISL default, used until a length is observed
@@ -47,14 +52,27 @@ function usableCapacity(c: Capacity): Capacity | undefined {
   return Number.isFinite(c.perReplica) && c.perReplica > 0 ? c : undefined;
 }
 
-function buildLegs(role: ScalingPolicyRole, s: RoleSnapshot, h: RoleHistory, d: DemandPair, minObservations: number): Leg[] {
+/** The burst term κ from the role's own history: observed TTFT at the per-replica load, joined with the prompt length seen then. */
+function observedBurstiness(p: PrefillProfile, h: RoleHistory, keep: number, target: PercentileTarget, minObservations: number): Burstiness {
+  const lengths = new Map(h.promptTokens.map((v) => [v.time, v.value]));
+  const points = h.observations.flatMap((o) => {
+    const length = lengths.get(o.time);
+    return o.promptLoad !== undefined && o.ttft !== undefined && length !== undefined ? [{ load: o.promptLoad, ttft: o.ttft, promptTokens: length * keep }] : [];
+  });
+  return fitBurstiness(p, points, minObservations, target.percentile / 100);
+}
+
+function buildLegs(role: ScalingPolicyRole, s: RoleSnapshot, h: RoleHistory, d: DemandPair, minObservations: number, lookAheadSeconds: number): Leg[] {
   const signals = roleSignals(role);
   const legs: Leg[] = [];
   const prompt = Math.max(d.now.promptTokens ?? 0, d.forecast.promptTokens ?? 0) || DEFAULT_PROMPT_TOKENS;
   const output = Math.max(d.now.outputTokens ?? 0, d.forecast.outputTokens ?? 0) || DEFAULT_OUTPUT_TOKENS;
   const keep = 1 - Math.min(1, Math.max(0, s.prefixCacheHitRate ?? 0));
-  const load = (now: number | undefined, f: number | undefined): number | undefined =>
-    now === undefined && f === undefined ? undefined : Math.max(now ?? 0, f ?? 0);
+  // The larger of now and the forecast, plus how far the load has been seen to rise within one look-ahead.
+  const load = (now: number | undefined, f: number | undefined, rise: number): number | undefined =>
+    now === undefined && f === undefined ? undefined : Math.max(now ?? 0, f ?? 0) + rise;
+  const riseOf = (lengths: RoleHistory['promptTokens'], share: number, t: PercentileTarget): number =>
+    riseAtQuantile(loadSeries(h.requestRate, lengths, share), lookAheadSeconds * 1000, t.percentile / 100, minObservations);
 
   const ttft = role.slo?.ttft;
   if (ttft !== undefined) {
@@ -68,10 +86,28 @@ function buildLegs(role: ScalingPolicyRole, s: RoleSnapshot, h: RoleHistory, d: 
             minObservations,
           )
         : undefined;
-    const base = { name: 'TTFT', unit: 'prompt tokens/s', target: ttft, observed: signals.has('ttft') ? observed(s.ttft, ttft) : undefined, load: load(d.now.prefillLoad, d.forecast.prefillLoad) } as const;
+    const rise = riseOf(h.promptTokens, keep, ttft);
+    const base = { name: 'TTFT', unit: 'prompt tokens/s', target: ttft, observed: signals.has('ttft') ? observed(s.ttft, ttft) : undefined, load: load(d.now.prefillLoad, d.forecast.prefillLoad, rise), rise } as const;
     if (p !== undefined) {
       const isl = prompt * keep;
-      legs.push({ ...base, capacity: usableCapacity(prefillCapacity(p, ttft.targetSeconds, isl)), source: 'profile', latencyAt: (x) => prefillTtftSeconds(p, x, isl) });
+      const burst = observedBurstiness(p, h, keep, ttft, minObservations);
+      const steady = prefillCapacity(p, ttft.targetSeconds, isl);
+      // The steady-stream model bounds what an idle replica can do; the queueing model what bursts leave of it.
+      // When even an idle replica waits out its bursts past the target, size for bursts of 1 + κ prompts.
+      const queued = queueingPrefillCapacity(p, ttft.targetSeconds, isl, burst);
+      const capacity: Capacity =
+        queued <= 0
+          ? { ...steady, perReplica: steady.perReplica / (1 + burst.burst), reachable: false }
+          : queued < steady.perReplica
+            ? { ...steady, perReplica: queued }
+            : steady;
+      legs.push({
+        ...base,
+        capacity: usableCapacity(capacity),
+        source: 'profile',
+        latencyAt: (x) => Math.max(prefillTtftSeconds(p, x, isl), queueingTtftSeconds(p, x, isl, burst)),
+        burstiness: burst,
+      });
     } else if (measured !== undefined) {
       legs.push({ ...base, capacity: { perReplica: measured, reachable: true, limitedBy: 'measured' }, source: 'measured', latencyAt: undefined });
     } else if (fit !== undefined) {
@@ -93,7 +129,8 @@ function buildLegs(role: ScalingPolicyRole, s: RoleSnapshot, h: RoleHistory, d: 
             minObservations,
           )
         : undefined;
-    const base = { name: 'ITL', unit: 'output tokens/s', target: itl, observed: signals.has('itl') ? observed(s.itl, itl) : undefined, load: load(d.now.decodeLoad, d.forecast.decodeLoad) } as const;
+    const rise = riseOf(h.outputTokens, 1, itl);
+    const base = { name: 'ITL', unit: 'output tokens/s', target: itl, observed: signals.has('itl') ? observed(s.itl, itl) : undefined, load: load(d.now.decodeLoad, d.forecast.decodeLoad, rise), rise } as const;
     // KV held per sequence: the whole prompt plus, on average, half the output.
     const context = prompt + output / 2;
     if (p !== undefined) {
@@ -126,7 +163,7 @@ export function proposeSloReplicas(input: SloRoleInput): SloProposal {
   const headroom = spec.scaleIn.headroom;
   const lookAhead = spec.prediction.startupSeconds + spec.prediction.horizonSeconds;
   const demand = roleDemand(s, h, signals, now, lookAhead, spec.prediction);
-  const legs = buildLegs(role, s, h, demand, spec.scaleIn.minObservations);
+  const legs = buildLegs(role, s, h, demand, spec.scaleIn.minObservations, lookAhead);
   const explanation: string[] = [];
   const inputs: Record<string, number> = { current: n, ready: s.readyReplicas };
   const serving = Math.max(1, Math.min(n, s.readyReplicas) || n);
@@ -150,6 +187,7 @@ export function proposeSloReplicas(input: SloRoleInput): SloProposal {
   for (const leg of legs) {
     const key = leg.name.toLowerCase();
     if (leg.load !== undefined) inputs[`${key}Load`] = leg.load;
+    if (leg.rise > 0) inputs[`${key}Rise`] = leg.rise;
     if (leg.observed !== undefined) inputs[`${key}Observed`] = leg.observed;
     inputs[`${key}Target`] = leg.target.targetSeconds;
     if (leg.capacity === undefined || leg.load === undefined) continue;
@@ -159,8 +197,16 @@ export function proposeSloReplicas(input: SloRoleInput): SloProposal {
     explanation.push(
       `${leg.name} p${leg.target.percentile} ≤ ${fmt(leg.target.targetSeconds)} s: one replica carries ${fmt(leg.capacity.perReplica)} ${leg.unit} ` +
         `(${leg.source === 'fit' ? 'fitted online' : leg.source === 'measured' ? 'measured capacity' : 'profile'}); demand is ${fmt(leg.load)} ${leg.unit} ` +
-        `(the larger of now and the ${spec.prediction.predictor} forecast ${fmt(lookAhead)} s ahead).`,
+        `(the larger of now and the ${spec.prediction.predictor} forecast ${fmt(lookAhead)} s ahead` +
+        (leg.rise > 0 ? `, plus ${fmt(leg.rise)} for the rise seen within ${fmt(lookAhead)} s at p${leg.target.percentile}).` : ').'),
     );
+    if (leg.burstiness !== undefined) {
+      inputs[`${key}Burst`] = leg.burstiness.burst;
+      explanation.push(
+        `Queueing: requests wait behind bursts of ${fmt(leg.burstiness.burst)} prompts' work (${leg.burstiness.points > 0 ? `fitted to ${leg.burstiness.points} observed TTFT percentiles` : 'none observed yet'}) plus the Poisson queue; ` +
+          `each replica's prompt load is kept within what the TTFT target leaves for waiting.`,
+      );
+    }
     if (!leg.capacity.reachable) explanation.push(`No replica count meets ${leg.name} ≤ ${fmt(leg.target.targetSeconds)} s at this request shape; sizing for best effort.`);
   }
   const floor = sized ? Math.ceil(work - 1e-9) : 0;

@@ -83,8 +83,8 @@ describe('decide: levels and floors', () => {
 
   it('grows the PodCliqueSet when a role needs more than its per-replica maximum', () => {
     const pol = twoRoles({ set: { minReplicas: 1, maxReplicas: 3, scaleWhen: 'AnyRoleAtMaximum' }, behavior: { scaleUp: { policies: [{ type: 'Percent', value: 1000, periodSeconds: 15 }] } } });
-    // 600k prompt tokens/s ≈ 14 replicas of 43k; 8 per set replica → 2 set replicas.
-    const r = decide(pol, twoRoleSet(1), { time: T0, roles: { prefill: { replicas: [4], readyReplicas: 4, requestRate: 200, promptTokensPerSecond: 600_000 }, decode: { replicas: [1], readyReplicas: 1 } } }, EMPTY_HISTORY, T0);
+    // 450k prompt tokens/s ≈ 14 replicas of 33.4k (the M/G/1 bound at 3000-token prompts); 8 per set replica → 2.
+    const r = decide(pol, twoRoleSet(1), { time: T0, roles: { prefill: { replicas: [4], readyReplicas: 4, requestRate: 150, promptTokensPerSecond: 450_000 }, decode: { replicas: [1], readyReplicas: 1 } } }, EMPTY_HISTORY, T0);
     expect(r.set).toMatchObject({ current: 1, desired: 2, reason: 'SetResized' });
     const prefill = r.decisions.filter((d) => d.role === 'prefill');
     expect(prefill.map((d) => d.name)).toEqual(['svc-0-p', 'svc-1-p']);
@@ -242,3 +242,52 @@ describe('decide: properties over random snapshots and decision sequences', () =
   });
 });
 
+
+describe('decide: a scaling group of prefill and decode workers', () => {
+  // 20 req/s of 3000-token prompts and 150-token outputs through one P+D instance. vLLM on both workers counts
+  // every request and its prompt; the prefill worker also counts the first token. Group sums therefore show
+  // 40 req/s, 120k prompt tokens/s and 3020 generated tokens/s.
+  const pol = policy({
+    actuation: 'scale',
+    roles: [
+      {
+        name: 'pd',
+        target: { podCliqueScalingGroup: 'pd' },
+        mode: 'slo',
+        maxReplicas: 8,
+        slo: { ttft: { targetSeconds: 0.5 }, itl: { targetSeconds: 0.05 }, phaseEngines: 'separate' },
+        profile: H100_8B,
+      },
+    ],
+  });
+  const set = pcs({ cliques: [{ name: 'prefill', gpus: 1 }, { name: 'decode', replicas: 2, gpus: 1 }], groups: [{ name: 'pd', cliqueNames: ['prefill', 'decode'], replicas: 1 }] });
+  const pd: RoleSnapshot = {
+    replicas: [1],
+    readyReplicas: 1,
+    requestRate: 40,
+    promptTokensPerSecond: 120_000,
+    generationTokensPerSecond: 3_020,
+    phases: {
+      prefill: { requestRate: 20, promptTokensPerSecond: 60_000, generationTokensPerSecond: 20 },
+      decode: { requestRate: 20, promptTokensPerSecond: 60_000, generationTokensPerSecond: 3_000 },
+    },
+  };
+
+  it('reads arrivals and prompts from the prefill workers and outputs from the decode workers', () => {
+    const r = decide(pol, set, { time: T0, roles: { pd } }, EMPTY_HISTORY, T0);
+    const out = r.roles.find((o) => o.role === 'pd');
+    expect(out?.inputs['ttftLoad']).toBe(60_000);
+    expect(out?.inputs['itlLoad']).toBe(3_000);
+    const h = r.history.roles['pd'];
+    expect(h?.requestRate.at(-1)?.value).toBe(20);
+    expect(h?.promptTokens.at(-1)?.value).toBe(3_000);
+    expect(h?.outputTokens.at(-1)?.value).toBe(150);
+  });
+
+  it('without the split, the doubled group sums would size prefill for twice the prompts', () => {
+    const { phases: _ignored, ...sums } = pd;
+    const r = decide(pol, set, { time: T0, roles: { pd: sums } }, EMPTY_HISTORY, T0);
+    expect(r.roles.find((o) => o.role === 'pd')?.inputs['ttftLoad']).toBe(120_000);
+    expect(r.history.roles['pd']?.outputTokens.at(-1)?.value).toBeCloseTo(75.5, 9);
+  });
+});

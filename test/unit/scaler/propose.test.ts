@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScalingPolicy } from '../../../src/api/scaling-policy.ts';
 import { appendDemand, appendObservation } from '../../../src/scaler/history.ts';
 import { decodeCapacity, decodeItlSeconds, prefillCapacity } from '../../../src/scaler/slo/capacity.ts';
-import { sampleMeans } from '../../../src/scaler/slo/demand.ts';
+import { loadSeries, riseAtQuantile, sampleMeans } from '../../../src/scaler/slo/demand.ts';
 import { proposeSloReplicas } from '../../../src/scaler/slo/propose.ts';
 import { EMPTY_ROLE_HISTORY, type RoleHistory, type RoleSnapshot } from '../../../src/scaler/types.ts';
 import { roleSignals } from '../../../src/api/scaling-policy.ts';
@@ -27,8 +27,20 @@ function propose(p: ScalingPolicy, s: RoleSnapshot, current: number, h: RoleHist
 
 const replicas = (n: number, ready = n): Pick<RoleSnapshot, 'replicas' | 'readyReplicas'> => ({ replicas: [n], readyReplicas: ready });
 
+/**
+ * Prefill capacity from first principles: the steady-stream iteration bound, and the M/G/1 tail bound with no
+ * burst observed yet — a request of s = b·ISL seconds of prompt work waits s·ln(10)·ρ/(1 − ρ) at p90, so
+ * TTFT ≤ target needs ρ ≤ R/(ln 10 + R), R = (target − a − s)/s.
+ */
+function prefillCap(target: number, isl: number): number {
+  const { baseSeconds: a, secondsPerToken: b } = H100_8B.prefill;
+  const s = b * isl;
+  const r = (target - a - s) / s;
+  return Math.min(prefillCapacity(H100_8B.prefill, target, isl).perReplica, r / (Math.log(10) + r) / b);
+}
+
 describe('SLO proposal: predictive floor', () => {
-  const cap = prefillCapacity(H100_8B.prefill, 0.5, 3000).perReplica;
+  const cap = prefillCap(0.5, 3000);
 
   it('sizes prefill as ceil(prompt tokens/s ÷ per-replica capacity)', () => {
     const p = prefillPolicy({ profile: { prefill: H100_8B.prefill } });
@@ -57,10 +69,10 @@ describe('SLO proposal: predictive floor', () => {
       last = propose(p, { ...replicas(2), requestRate: rate, promptTokensPerSecond: rate * 3000 }, 2, h, i * 15_000);
       h = (last as ReturnType<typeof propose>).history;
     }
-    // Now 26 req/s → 78k tokens/s → 2 replicas; 180 s ahead the line says 26 + 2 × 12 = 50 req/s → 150k → 4.
+    // Now 26 req/s → 78k tokens/s → 3 replicas; 180 s ahead the line says 26 + 2 × 12 = 50 req/s → 150k → 5.
     expect(last.desired).toBe(Math.ceil((50 * 3000) / cap));
     const constant = prefillPolicy({ profile: { prefill: H100_8B.prefill } });
-    expect(propose(constant, { ...replicas(2), requestRate: 26, promptTokensPerSecond: 78_000 }, 2).desired).toBe(2);
+    expect(propose(constant, { ...replicas(2), requestRate: 26, promptTokensPerSecond: 78_000 }, 2).desired).toBe(Math.ceil(78_000 / cap));
   });
 
   it('aggregated roles add the phases’ work; separate engines take the busier phase', () => {
@@ -72,6 +84,88 @@ describe('SLO proposal: predictive floor', () => {
     const separate = policy({ roles: [{ name: 'w', target: { podClique: 'w' }, mode: 'slo', maxReplicas: 20, ...role, slo: { ...role.slo, phaseEngines: 'separate' } }] });
     expect(propose(shared, s, 1).desired).toBe(Math.ceil(30_000 / cap + 1_500 / dcap));
     expect(propose(separate, s, 1).desired).toBe(Math.ceil(Math.max(30_000 / cap, 1_500 / dcap)));
+  });
+});
+
+describe('SLO proposal: bursty arrivals (queueing prefill model)', () => {
+  const p = prefillPolicy({ profile: { prefill: H100_8B.prefill } });
+  // 1000-token prompts, one replica observed for 6 scrapes carrying `load` at TTFT p90 `ttft`.
+  function observed(load: number, ttft: number): RoleHistory {
+    let h = EMPTY_ROLE_HISTORY;
+    for (let i = 0; i < 6; i++) h = propose(p, { ...replicas(1), requestRate: load / 1000, promptTokensPerSecond: load, ttft: { p90: ttft } }, 1, h, i * 15_000).history;
+    return h;
+  }
+
+  it('sizes from the load at which TTFT was seen at its target, not from the Poisson model', () => {
+    // Poisson alone: R = (0.5 − 0.012 − 0.022)/0.022 = 21.2, ρ* = R/(ln 10 + R) = 0.902 → 41k tokens/s: 50k needs 2.
+    expect(propose(p, { ...replicas(1), requestRate: 50, promptTokensPerSecond: 50_000 }, 1).desired).toBe(2);
+    // Observed: TTFT 0.5 s already at 20k tokens/s → one replica carries 20k: 50k needs 3.
+    const out = propose(p, { ...replicas(1), requestRate: 50, promptTokensPerSecond: 50_000, ttft: { p90: 0.5 } }, 1, observed(20_000, 0.5), 90_000);
+    expect(out.inputs['ttftCapacityPerReplica']).toBeCloseTo(20_000, 3);
+    expect(out.inputs['ttftBurst']).toBeGreaterThan(0);
+    expect(out.desired).toBe(3);
+  });
+
+  it('bursts that even an idle replica cannot absorb: best effort at 1/(1 + κ) of the steady capacity, still sized', () => {
+    // TTFT 3 s at 5k tokens/s (ρ = 0.11): κ far above the 0.5 s target's slack.
+    const out = propose(p, { ...replicas(1), requestRate: 10, promptTokensPerSecond: 10_000, ttft: { p90: 3 } }, 1, observed(5_000, 3), 90_000);
+    const burst = out.inputs['ttftBurst'] ?? 0;
+    expect(burst).toBeGreaterThan(21.2);
+    expect(out.inputs['ttftCapacityPerReplica']).toBeCloseTo(prefillCapacity(H100_8B.prefill, 0.5, 1000).perReplica / (1 + burst), 3);
+    expect(out.reason).toBe('PredictedDemand');
+    expect(out.explanation.some((e) => e.includes('No replica count meets TTFT'))).toBe(true);
+  });
+});
+
+describe('burst headroom: the rise of the load within one look-ahead', () => {
+  const Z90 = 1.2815515655446004; // Φ⁻¹(0.9)
+  // simple-statistics' probit is an approximation good to ~4·10⁻⁴ relative: compare to 10⁻³.
+  const near = (actual: number | undefined, expected: number) => {
+    expect(Math.abs((actual ?? Number.NaN) / expected - 1)).toBeLessThan(1e-3);
+  };
+  const every15s = (values: readonly number[]) => values.map((value, i) => ({ time: i * 15_000, value }));
+
+  it('a steady trend rises the same every time: no spread, no headroom (the forecast owns trends)', () => {
+    expect(riseAtQuantile(every15s(Array.from({ length: 40 }, (_, i) => 100 + 7 * i)), 60_000, 0.9, 5)).toBe(0);
+  });
+
+  it('a square wave of period two lags changes by ±d every time: headroom z_q · 1.4826 · d', () => {
+    // 0 for one lag (4 scrapes), d for the next, …: every change over one lag is +d or −d, as often (5 blocks
+    // each after the first), so the median change is 0 and the median absolute deviation d.
+    const d = 1000;
+    const wave = every15s(Array.from({ length: 44 }, (_, i) => (Math.floor(i / 4) % 2) * d));
+    near(riseAtQuantile(wave, 60_000, 0.9, 5), Z90 * 1.4826 * d);
+    // At the median there is no headroom; a higher percentile asks for more.
+    expect(riseAtQuantile(wave, 60_000, 0.5, 5)).toBe(0);
+    expect(riseAtQuantile(wave, 60_000, 0.99, 5)).toBeGreaterThan(riseAtQuantile(wave, 60_000, 0.9, 5));
+  });
+
+  it('needs enough pairs one lag apart (a gap in the series pairs nothing across it)', () => {
+    const few = every15s([0, 0, 0, 0, 1000, 1000]);
+    expect(riseAtQuantile(few, 60_000, 0.9, 5)).toBe(0);
+    const gap = [...every15s([0, 1000, 0, 1000]), ...every15s([0, 1000, 0, 1000]).map((p) => ({ ...p, time: p.time + 600_000 }))];
+    expect(riseAtQuantile(gap, 60_000, 0.9, 1)).toBe(0);
+  });
+
+  it('loads are request rate × mean length (× the uncached share), joined by scrape time', () => {
+    const rates = [{ time: 0, value: 10 }, { time: 15_000, value: 20 }, { time: 30_000, value: 5 }];
+    const lengths = [{ time: 0, value: 1000 }, { time: 30_000, value: 2000 }];
+    expect(loadSeries(rates, lengths, 0.5)).toEqual([{ time: 0, value: 5000 }, { time: 30_000, value: 5000 }]);
+  });
+
+  it('the prefill leg sizes for now + the rise seen in the history', () => {
+    const p = prefillPolicy({ profile: { prefill: H100_8B.prefill } }, { prediction: { startupSeconds: 60, horizonSeconds: 60 } });
+    // 1000-token prompts; the rate alternates 10 ↔ 30 req/s every look-ahead (120 s = 8 scrapes), so every
+    // change over a look-ahead is ±20k tokens/s, 16 times each over the 40 scrapes.
+    let h = EMPTY_ROLE_HISTORY;
+    let out = propose(p, { ...replicas(2), requestRate: 10, promptTokensPerSecond: 10_000 }, 2, h, 0);
+    for (let i = 0; i < 40; i++) {
+      const rate = Math.floor(i / 8) % 2 === 0 ? 10 : 30;
+      out = propose(p, { ...replicas(2), requestRate: rate, promptTokensPerSecond: rate * 1000 }, 2, h, i * 15_000);
+      h = out.history;
+    }
+    const last = Math.floor(39 / 8) % 2 === 0 ? 10_000 : 30_000;
+    near(out.inputs['ttftLoad'], last + Z90 * 1.4826 * 20_000);
   });
 });
 

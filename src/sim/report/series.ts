@@ -1,5 +1,6 @@
 import { nearestRank } from '../score/percentile.ts';
-import { itlValues, type RequestRecord } from '../score/records.ts';
+import type { RequestRecord } from '../score/records.ts';
+import { windowSamples } from '../score/slo.ts';
 import type { LatencyWindow, OfferedLoad, Percentiles } from './types.ts';
 
 /** What the offered-load chart needs of a request. */
@@ -38,27 +39,5 @@ function percentiles(sorted: Float64Array): Percentiles {
  * pooled. Windows without arrivals are left out.
  */
 export function latencyWindows(records: readonly RequestRecord[], windowSeconds: number): LatencyWindow[] {
-  if (!(windowSeconds > 0)) throw new RangeError(`windowSeconds must be > 0, got ${windowSeconds}`);
-  const groups = new Map<number, RequestRecord[]>();
-  for (const r of records) {
-    const k = Math.floor(r.arrival / windowSeconds);
-    const group = groups.get(k);
-    if (group === undefined) groups.set(k, [r]);
-    else group.push(r);
-  }
-  return [...groups.keys()]
-    .sort((a, b) => a - b)
-    .map((k) => {
-      const group = groups.get(k) ?? [];
-      const ttfts = Float64Array.from(group, (r) => (r.dropped || r.firstToken === undefined ? Infinity : r.firstToken - r.arrival)).sort();
-      const gaps = group.filter((r) => !r.dropped).map(itlValues);
-      const pooled = new Float64Array(gaps.reduce((n, g) => n + g.length, 0));
-      let offset = 0;
-      for (const g of gaps) {
-        pooled.set(g, offset);
-        offset += g.length;
-      }
-      pooled.sort();
-      return { start: k * windowSeconds, requests: group.length, ttft: percentiles(ttfts), itl: percentiles(pooled) };
-    });
+  return windowSamples(records, windowSeconds).map((w) => ({ start: w.start, requests: w.requests, ttft: percentiles(w.ttfts), itl: percentiles(w.itls) }));
 }

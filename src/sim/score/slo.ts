@@ -60,6 +60,43 @@ export interface WindowScore {
   readonly met: boolean;
 }
 
+/** One arrival window's latency samples, each sorted ascending, with the scorer's conventions. */
+export interface WindowSamples {
+  readonly start: number;
+  readonly requests: number;
+  /** A dropped or unanswered request counts as an infinite TTFT. */
+  readonly ttfts: Float64Array;
+  /** The ITL gaps of the window's answered requests, pooled. */
+  readonly itls: Float64Array;
+}
+
+/** Groups requests by arrival into windows [k·w, (k+1)·w), in time order; windows without arrivals are left out. */
+export function windowSamples(records: readonly RequestRecord[], windowSeconds: number): WindowSamples[] {
+  if (!(windowSeconds > 0)) throw new RangeError(`windowSeconds must be > 0, got ${windowSeconds}`);
+  const groups = new Map<number, RequestRecord[]>();
+  for (const r of records) {
+    const k = Math.floor(r.arrival / windowSeconds);
+    const group = groups.get(k);
+    if (group === undefined) groups.set(k, [r]);
+    else group.push(r);
+  }
+  return [...groups.keys()]
+    .sort((a, b) => a - b)
+    .map((k) => {
+      const group = groups.get(k) ?? [];
+      const ttfts = Float64Array.from(group, (r) => (r.dropped || r.firstToken === undefined ? Infinity : r.firstToken - r.arrival)).sort();
+      const parts = group.filter((r) => !r.dropped).map(itlValues);
+      const itls = new Float64Array(parts.reduce((n, part) => n + part.length, 0));
+      let offset = 0;
+      for (const part of parts) {
+        itls.set(part, offset);
+        offset += part.length;
+      }
+      itls.sort();
+      return { start: k * windowSeconds, requests: group.length, ttfts, itls };
+    });
+}
+
 /**
  * Per-window attainment: requests are grouped by arrival into windows [k·w, (k+1)·w); a window is met iff
  * its TTFT quantile and pooled ITL quantile are within the SLO. Windows without requests are left out.
@@ -69,30 +106,12 @@ export function windowAttainment(
   slo: Slo = DEFAULT_SLO,
   windowSeconds = 60,
 ): { readonly windows: readonly WindowScore[]; readonly met: number; readonly attainment: number } {
-  if (!(windowSeconds > 0)) throw new RangeError('windowSeconds must be > 0');
   const q = slo.quantile ?? 0.9;
-  const groups = new Map<number, RequestRecord[]>();
-  for (const r of records) {
-    const k = Math.floor(r.arrival / windowSeconds);
-    const group = groups.get(k);
-    if (group === undefined) groups.set(k, [r]);
-    else group.push(r);
-  }
   const windows: WindowScore[] = [];
-  for (const k of [...groups.keys()].sort((a, b) => a - b)) {
-    const group = groups.get(k) ?? [];
-    const ttfts = Float64Array.from(group, (r) => (r.dropped || r.firstToken === undefined ? Infinity : r.firstToken - r.arrival)).sort();
-    const parts = group.filter((r) => !r.dropped).map(itlValues);
-    const pooled = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-    let offset = 0;
-    for (const p of parts) {
-      pooled.set(p, offset);
-      offset += p.length;
-    }
-    pooled.sort();
+  for (const { start, requests, ttfts, itls: pooled } of windowSamples(records, windowSeconds)) {
     const ttftQuantile = nearestRank(ttfts, q);
     const itlQuantile = pooled.length === 0 ? 0 : nearestRank(pooled, q);
-    windows.push({ start: k * windowSeconds, requests: group.length, ttftQuantile, itlQuantile, met: ttftQuantile <= slo.ttftSeconds && itlQuantile <= slo.itlSeconds });
+    windows.push({ start, requests, ttftQuantile, itlQuantile, met: ttftQuantile <= slo.ttftSeconds && itlQuantile <= slo.itlSeconds });
   }
   const met = windows.filter((w) => w.met).length;
   return { windows, met, attainment: windows.length === 0 ? Number.NaN : met / windows.length };

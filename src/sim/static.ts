@@ -35,6 +35,21 @@ export interface SimRecord {
 
 const NO_RUNS: PackedItlRuns = Object.freeze([]);
 
+/** One not-yet-served record per request, in request order: what every simulation starts from. */
+export function pendingRecords(requests: readonly SimRequest[]): SimRecord[] {
+  return requests.map((r) => ({
+    id: r.id,
+    arrival: r.arrival,
+    promptTokens: r.promptTokens,
+    outputTokens: r.outputTokens,
+    firstToken: undefined,
+    finish: undefined,
+    itlRuns: NO_RUNS,
+    dropped: false,
+    replica: -1,
+  }));
+}
+
 interface Handoff {
   readonly index: number;
 }
@@ -62,17 +77,7 @@ export function simulateStatic(input: StaticSimulationInput): SimRecord[] {
     for (let i = 0; i < input.replicas; i++) back.push(new EngineReplica(profile, 'decode', { tokenEvents: false }));
   }
   const engines = [...front, ...back];
-  const records: SimRecord[] = requests.map((r) => ({
-    id: r.id,
-    arrival: r.arrival,
-    promptTokens: r.promptTokens,
-    outputTokens: r.outputTokens,
-    firstToken: undefined,
-    finish: undefined,
-    itlRuns: NO_RUNS,
-    dropped: false,
-    replica: -1,
-  }));
+  const records = pendingRecords(requests);
   for (let i = 1; i < requests.length; i++) {
     if ((requests[i]?.arrival ?? 0) < (requests[i - 1]?.arrival ?? 0)) throw new RangeError('requests must be sorted by arrival');
   }

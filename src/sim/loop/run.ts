@@ -12,7 +12,7 @@ import { EventQueue } from '../events/queue.ts';
 import { createEngineMetrics, type EngineMetrics } from '../exposition/engine-metrics.ts';
 import { createRng, deriveSeed } from '../random/rng.ts';
 import type { ScalingAction, Step } from '../score/fleet.ts';
-import type { SimRecord } from '../static.ts';
+import { pendingRecords } from '../static.ts';
 import { feedEngineEvent, setEngineGauges } from './feed.ts';
 import { UNBOUNDED_PLACER } from './placer.ts';
 import { pickEngine, type RouterState } from './router.ts';
@@ -44,7 +44,6 @@ interface Unit {
   state: UnitState;
 }
 
-const NO_RUNS: readonly number[] = Object.freeze([]);
 
 function pushStep(steps: Step[], time: number, value: number): void {
   const last = steps[steps.length - 1];
@@ -92,17 +91,7 @@ export function runLoop(config: LoopConfig): LoopResult {
   const startupRng = createRng(deriveSeed(config.seed ?? 0, 'startup'));
   const router = config.router ?? 'least-loaded';
 
-  const records: SimRecord[] = requests.map((r) => ({
-    id: r.id,
-    arrival: r.arrival,
-    promptTokens: r.promptTokens,
-    outputTokens: r.outputTokens,
-    firstToken: undefined,
-    finish: undefined,
-    itlRuns: NO_RUNS,
-    dropped: false,
-    replica: -1,
-  }));
+  const records = pendingRecords(requests);
   const indexById = new Map<string, number>();
   requests.forEach((r, i) => indexById.set(r.id, i));
   if (indexById.size !== requests.length) throw new RangeError('request ids must be unique');

@@ -35,6 +35,33 @@ export interface SimRecord {
 
 const NO_RUNS: PackedItlRuns = Object.freeze([]);
 
+/**
+ * Applies one engine event to its request's record. `back` says the event comes from a decode replica of a
+ * disaggregated fleet; `disaggregated` whether prefill hands requests over at all. Returns true when a
+ * prefill replica finished a request that must now move to decode (the caller queues the KV transfer).
+ */
+export function applyEngineEvent(record: SimRecord, event: Exclude<EngineEvent, { kind: 'tokens' }>, back: boolean, disaggregated: boolean): boolean {
+  switch (event.kind) {
+    case 'first-token':
+      if (!back) record.firstToken = event.time;
+      return false;
+    case 'rejected':
+      record.dropped = true;
+      return false;
+    case 'finished':
+      if (back) {
+        // The first decoded token's gap runs from the prefill's first token, across the transfer.
+        record.itlRuns = [1, event.firstTokenTime - (record.firstToken ?? event.firstTokenTime), 0, ...event.itlRuns];
+        record.finish = event.time;
+        return false;
+      }
+      if (disaggregated && record.outputTokens > 1) return true;
+      record.itlRuns = event.itlRuns;
+      record.finish = event.time;
+      return false;
+  }
+}
+
 /** One not-yet-served record per request, in request order: what every simulation starts from. */
 export function pendingRecords(requests: readonly SimRequest[]): SimRecord[] {
   return requests.map((r) => ({
@@ -118,25 +145,8 @@ export function simulateStatic(input: StaticSimulationInput): SimRecord[] {
       const index = indexById.get(event.id);
       const record = index === undefined ? undefined : records[index];
       if (record === undefined || index === undefined) continue;
-      switch (event.kind) {
-        case 'first-token':
-          if (isFront) record.firstToken = event.time;
-          break;
-        case 'rejected':
-          record.dropped = true;
-          break;
-        case 'finished':
-          if (!isFront) {
-            // The first decoded token's gap runs from the prefill's first token, across the transfer.
-            record.itlRuns = [1, event.firstTokenTime - (record.firstToken ?? event.firstTokenTime), 0, ...event.itlRuns];
-            record.finish = event.time;
-          } else if (disaggregated !== undefined && record.outputTokens > 1) {
-            handoffs.push(event.time + kvTransferSeconds(prefillProfile, record.promptTokens), { index });
-          } else {
-            record.itlRuns = event.itlRuns;
-            record.finish = event.time;
-          }
-          break;
+      if (applyEngineEvent(record, event, !isFront, disaggregated !== undefined)) {
+        handoffs.push(event.time + kvTransferSeconds(prefillProfile, record.promptTokens), { index });
       }
     }
   };

@@ -12,7 +12,7 @@ import { EventQueue } from '../events/queue.ts';
 import { createEngineMetrics, type EngineMetrics } from '../exposition/engine-metrics.ts';
 import { createRng, deriveSeed } from '../random/rng.ts';
 import type { ScalingAction, Step } from '../score/fleet.ts';
-import { pendingRecords } from '../static.ts';
+import { applyEngineEvent, pendingRecords } from '../static.ts';
 import { feedEngineEvent, setEngineGauges } from './feed.ts';
 import { UNBOUNDED_PLACER } from './placer.ts';
 import { pickEngine, type RouterState } from './router.ts';
@@ -269,24 +269,8 @@ export function runLoop(config: LoopConfig): LoopResult {
       const index = indexById.get(event.id);
       const record = index === undefined ? undefined : records[index];
       if (record === undefined || index === undefined) continue;
-      switch (event.kind) {
-        case 'first-token':
-          if (!isBack) record.firstToken = event.time;
-          break;
-        case 'rejected':
-          record.dropped = true;
-          break;
-        case 'finished':
-          if (isBack) {
-            record.itlRuns = [1, event.firstTokenTime - (record.firstToken ?? event.firstTokenTime), 0, ...event.itlRuns];
-            record.finish = event.time;
-          } else if (back >= 0 && record.outputTokens > 1) {
-            handoffs.push(event.time + kvTransferSeconds(pools[front]?.profile ?? (pools[0] as PoolSpec).profile, record.promptTokens), index);
-          } else {
-            record.itlRuns = event.itlRuns;
-            record.finish = event.time;
-          }
-          break;
+      if (applyEngineEvent(record, event, isBack, back >= 0)) {
+        handoffs.push(event.time + kvTransferSeconds(pools[front]?.profile ?? (pools[0] as PoolSpec).profile, record.promptTokens), index);
       }
     }
     if (engine.unit.state === 'draining') maybeFinishDrain(engine.unit, t);

@@ -42,9 +42,9 @@ export interface HttpResult {
   readonly body: string;
 }
 
-export type TlsOptions = Pick<RequestOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername'>;
+export type TlsOptions = Pick<RequestOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername' | 'headers'>;
 
-/** One GET (or POST) with a short timeout; TLS options apply to https URLs. */
+/** One GET (or POST) with a short timeout; TLS options (and extra headers) apply to https URLs. */
 export async function httpGet(
   url: string,
   tls: TlsOptions = {},

@@ -1,4 +1,3 @@
-import { request } from 'node:https';
 import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeKubeAuthClient } from '../../../src/adapter/auth/fake-kube-auth-client.ts';
@@ -7,6 +6,7 @@ import { parseServeArgs } from '../../../src/serve/flags.ts';
 import { startServeSignals, type ServeSignals } from '../../../src/serve/signals.ts';
 import type { ServeContext } from '../../../src/serve/types.ts';
 import type { SignalsLoop } from '../../../src/adapter/wiring.ts';
+import { httpGet, type HttpResult } from '../../env/net.ts';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -15,24 +15,8 @@ afterEach(async () => {
 
 const SERVICE = 'canopy.canopy-system.svc';
 
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-}
-
-function get(port: number, path: string, ca: string | Buffer, token?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, servername: SERVICE, ca, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
+function get(port: number, path: string, ca: string | Buffer, token?: string): Promise<HttpResult> {
+  return httpGet(`https://127.0.0.1:${port}${path}`, { servername: SERVICE, ca, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
 }
 
 async function engineSignals(): Promise<ServeSignals> {

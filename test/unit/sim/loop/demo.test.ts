@@ -1,23 +1,12 @@
 import { readFileSync, mkdtempSync, existsSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../../../src/sim/demo/run.ts';
+import { httpGet, type HttpResult } from '../../../env/net.ts';
 
-function get(url: string, ca: string, token: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
+function get(url: string, ca: string, token: string): Promise<HttpResult> {
+  return httpGet(url, { ca, headers: { authorization: `Bearer ${token}` } });
 }
 
 describe('canopy demo', () => {

@@ -17,33 +17,12 @@ export function toMilli(value: number): bigint | undefined {
   return milli > int64Max ? int64Max : milli;
 }
 
-const suffixByExponent: Readonly<Record<number, string>> = { [-3]: 'm', 0: '', 3: 'k', 6: 'M', 9: 'G', 12: 'T', 15: 'P' };
-
-/**
- * formatMilli for a positive milli count held exactly in a double, without BigInt (every served value
- * goes through here). Same rule: drop trailing zeros, then step down to an exponent divisible by 3.
- */
-function formatSafeMilli(milli: number): string {
-  let mantissa = milli;
-  let exponent = -3;
-  while (mantissa % 10 === 0) {
-    mantissa /= 10;
-    exponent++;
-  }
-  while (exponent % 3 !== 0) {
-    mantissa *= 10;
-    exponent--;
-  }
-  return `${String(mantissa)}${suffixByExponent[exponent] ?? `e${String(exponent)}`}`;
-}
-
 /** Canonical Quantity text: `1.5` → `1500m`, `12` → `12`, `2000` → `2k`; undefined for NaN and ±Infinity. */
 export function formatMilliQuantity(value: number): string | undefined {
   if (!Number.isFinite(value)) return undefined;
   if (value <= 0) return '0';
   const scaled = Math.round(value * 1000);
-  if (scaled === 0) return '0';
-  if (scaled <= Number.MAX_SAFE_INTEGER) return formatSafeMilli(scaled);
+  if (scaled <= Number.MAX_SAFE_INTEGER) return formatMilli(scaled);
   const milli = toMilli(value);
   return milli === undefined ? undefined : formatMilli(milli);
 }

@@ -254,7 +254,31 @@ export function quantityFromMilli(milli: bigint | number, format: QuantityFormat
 
 /** Canonical text of a milli-value: 1500 → "1500m", 250 → "250m", 12000 → "12". */
 export function formatMilli(milli: bigint | number, format: QuantityFormat = 'DecimalSI'): string {
+  if (typeof milli === 'number' && format === 'DecimalSI') {
+    const whole = Math.ceil(milli);
+    if (Number.isSafeInteger(whole)) return formatSafeMilli(whole);
+  }
   return formatQuantity(quantityFromMilli(milli, format));
+}
+
+/**
+ * formatQuantity's decimal rule for a milli count held exactly in a double, without BigInt: every value the
+ * adapter serves and the scaler explains goes through here. Drop trailing zeros, then step down to an
+ * exponent divisible by 3 (never above the original magnitude, so the mantissa stays exact).
+ */
+function formatSafeMilli(milli: number): string {
+  if (milli === 0) return '0';
+  let mantissa = Math.abs(milli);
+  let exponent = -3;
+  while (mantissa % 10 === 0) {
+    mantissa /= 10;
+    exponent++;
+  }
+  while (exponent % 3 !== 0) {
+    mantissa *= 10;
+    exponent--;
+  }
+  return `${milli < 0 ? '-' : ''}${String(mantissa)}${decimalSuffix(exponent, 'DecimalSI')}`;
 }
 
 /** Canonical re-formatting of quantity text ("1.5" → "1500m", "1024Mi" → "1Gi"). */

@@ -229,3 +229,18 @@ describe('formatQuantity fast path', () => {
     );
   });
 });
+
+describe('formatMilli on numbers', () => {
+  it('prints what the BigInt path prints for every safe integer milli count, either sign', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -1e9, max: 1e9 }), fc.maxSafeInteger(), fc.maxSafeNat().map((n) => -n)), (milli) => {
+        expect(formatMilli(milli)).toBe(formatMilli(BigInt(milli)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('rounds a fractional milli count up, as NewMilliQuantity of MilliValue would', () => {
+    expect(formatMilli(1499.2)).toBe(formatMilli(1500n));
+    expect(formatMilli(-0.5)).toBe('0');
+  });
+});

@@ -3,11 +3,9 @@
 // the caller's explicit level or, for a component's structured logger, by the JSON object's `level`
 // after its `component: ` prefix (the scaler writes those).
 import { LOG_LEVELS } from './options.ts';
-import type { LogLevel } from '../telemetry/log.ts';
+import { levelShown, type LogLevel } from '../telemetry/log.ts';
 
 export type ServeLog = (line: string, level?: LogLevel) => void;
-
-const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** The level a line carries. Pure. */
 export function lineLevel(line: string): LogLevel {
@@ -22,13 +20,8 @@ export function lineLevel(line: string): LogLevel {
   }
 }
 
-/** Whether a line at `level` is shown at threshold `min`. Pure. */
-export function shown(level: LogLevel, min: LogLevel): boolean {
-  return RANK[level] >= RANK[min];
-}
-
 export function createServeLog(min: LogLevel, write: (text: string) => void = (t) => process.stderr.write(t), now: () => Date = () => new Date()): ServeLog {
   return (line, level) => {
-    if (shown(level ?? lineLevel(line), min)) write(`${now().toISOString()} ${line}\n`);
+    if (levelShown(level ?? lineLevel(line), min)) write(`${now().toISOString()} ${line}\n`);
   };
 }

@@ -3,6 +3,11 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** Whether a line at `level` passes a `min` threshold. */
+export function levelShown(level: LogLevel, min: LogLevel): boolean {
+  return rank[level] >= rank[min];
+}
+
 export type LogFields = Record<string, string | number | boolean | null | undefined | readonly unknown[] | object>;
 
 export interface Logger {
@@ -21,11 +26,11 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}, bound: LogFields = {}): Logger {
-  const min = rank[options.level ?? 'info'];
+  const min = options.level ?? 'info';
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const now = options.now ?? (() => new Date());
   const emit = (level: LogLevel, msg: string, fields?: LogFields): void => {
-    if (rank[level] < min) return;
+    if (!levelShown(level, min)) return;
     write(JSON.stringify({ ts: now().toISOString(), level, msg, ...bound, ...fields }));
   };
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/telemetry/log.ts';
-import { createServeLog, lineLevel, shown } from '../../../src/serve/log.ts';
+import { createLogger, levelShown as shown } from '../../../src/telemetry/log.ts';
+import { createServeLog, lineLevel } from '../../../src/serve/log.ts';
 
 describe('serve log levels', () => {
   it('a plain line is info; a component\'s structured line carries its own level', () => {

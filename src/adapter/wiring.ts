@@ -10,7 +10,7 @@ import { EMPTY_SCRAPE_STATE, scrapeOnce, type ScrapeDeps, type ScrapeOptions, ty
 import { planTargets, type PodForScrape, type ScrapeDefaults, type ScrapeTarget, type SkippedPod, type TargetPlan } from '../signals/sources/targets.ts';
 import { ClientNodeKubeAuthClient } from './auth/kube-auth-client.ts';
 import { startAdapter, type RunningAdapter } from './start.ts';
-import { startCycleLoop, type SignalsLoop } from '../signals/sources/cycle.ts';
+import { maxSignalAgeSeconds, startCycleLoop, type SignalsLoop } from '../signals/sources/cycle.ts';
 
 export type { SignalsLoop } from '../signals/sources/cycle.ts';
 
@@ -199,9 +199,7 @@ export interface AdapterProcess {
  * first cycle runs before the adapter listens, so the APIService never sees a cold adapter answer 503.
  */
 export async function runAdapterProcess(options: AdapterProcessOptions): Promise<AdapterProcess> {
-  // Signals older than a few cycles mean the loop is stuck: answer 503 so the HPA holds.
-  const maxAgeSeconds = Math.max(30, (5 * options.intervalMs) / 1000);
-  const provider = new SignalsMetricsProvider({ maxAgeSeconds, clock: () => Date.now() / 1000 });
+  const provider = new SignalsMetricsProvider({ maxAgeSeconds: maxSignalAgeSeconds(options.intervalMs), clock: () => Date.now() / 1000 });
   const loop = startSignalsLoop({
     provider,
     source: options.source,

@@ -3,56 +3,23 @@
 // engines (or Prometheus) are asked once per interval, not once per consumer.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { clientNodePodLister, startSignalsLoop, type PodLister, type SignalsLoop } from '../adapter/wiring.ts';
-import { freshSignals } from '../scaler/live/component.ts';
 import type { SignalSource } from '../scaler/live/loop.ts';
-import type { SignalSnapshot } from '../signals/index.ts';
-import { signalView, SignalsMetricsProvider, type SignalView } from '../signals/provider.ts';
+import { signalView, SignalsMetricsProvider } from '../signals/provider.ts';
 import { queryPrometheusSignals, type PrometheusQueryResult } from '../signals/sources/prometheus.ts';
 import type { ScrapeDeps } from '../signals/sources/scrape.ts';
 import type { SignalsChoice } from './options.ts';
-import { startCycleLoop } from '../signals/sources/cycle.ts';
+import { maxSignalAgeSeconds, startCycleLoop } from '../signals/sources/cycle.ts';
+
+export { maxSignalAgeSeconds } from '../signals/sources/cycle.ts';
 
 /** The newest view for the adapter, and the same snapshot (or the outage) for the scaler. */
 export class SignalsHub extends SignalsMetricsProvider {
-  #latest: SignalSnapshot | undefined;
-  #down: string | undefined;
-  readonly #maxAgeSeconds: number;
-  readonly #clock: () => number;
-
-  constructor(options: { readonly maxAgeSeconds: number; readonly clock: () => number }) {
-    super(options);
-    this.#maxAgeSeconds = options.maxAgeSeconds;
-    this.#clock = options.clock;
-  }
-
-  override update(view: SignalView): void {
-    this.#latest = view.snapshot;
-    this.#down = undefined;
-    super.update(view);
-  }
-
-  override setUnavailable(reason: string | undefined): void {
-    this.#down = reason;
-    super.setUnavailable(reason);
-  }
-
   /** For the scaler: the snapshot, or a throw while the source is down or its numbers are stale (an outage). */
   scalerSource(): SignalSource {
-    return freshSignals(
-      () => {
-        if (this.#down !== undefined) throw new Error(this.#down);
-        return this.#latest;
-      },
-      this.#maxAgeSeconds,
-      this.#clock,
-    );
+    return () => this.latestSnapshot();
   }
 }
 
-/** Signals older than a few cycles mean the loop is stuck: answer 503 and hold the scaler. */
-export function maxSignalAgeSeconds(intervalMs: number): number {
-  return Math.max(30, (5 * intervalMs) / 1000);
-}
 
 export interface PrometheusLoopOptions {
   readonly hub: SignalsHub;

@@ -298,6 +298,7 @@ export class SignalsMetricsProvider implements MetricsProvider {
   readonly #descriptors: readonly MetricDescriptor[] = signalDescriptors();
   #index: ViewIndex | undefined;
   #down: string | undefined;
+  #latest: SignalSnapshot | undefined;
   #version = 0;
 
   constructor(options: SignalsProviderOptions = {}) {
@@ -305,6 +306,7 @@ export class SignalsMetricsProvider implements MetricsProvider {
   }
 
   update(view: SignalView): void {
+    this.#latest = view.snapshot;
     this.#index = indexView(view);
     this.#down = undefined;
     this.#version++;
@@ -314,6 +316,16 @@ export class SignalsMetricsProvider implements MetricsProvider {
   setUnavailable(reason: string | undefined): void {
     this.#down = reason;
     this.#version++;
+  }
+
+  /**
+   * The newest snapshot, for the scaler: undefined before the first cycle; throws, as the metrics reads do,
+   * while the source is down or its numbers are older than maxAgeSeconds (an outage, not data).
+   */
+  latestSnapshot(): SignalSnapshot | undefined {
+    if (this.#latest === undefined && this.#down === undefined) return undefined;
+    this.#current();
+    return this.#latest;
   }
 
   /**

@@ -4,8 +4,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { clientNodePodLister, startSignalsLoop } from '../../adapter/wiring.ts';
 import { EventRecorder } from '../../kube/events.ts';
 import { createScaleClient } from '../../kube/scale.ts';
-import { SignalsMetricsProvider, type SignalView } from '../../signals/provider.ts';
-import type { SignalSnapshot } from '../../signals/index.ts';
+import { SignalsMetricsProvider } from '../../signals/provider.ts';
+import { maxSignalAgeSeconds } from '../../signals/sources/cycle.ts';
 import { createLogger } from '../../telemetry/log.ts';
 import { createScalerKubeClient } from './kube.ts';
 import { DEFAULT_SYNC_PERIOD_MS, ScalerLoop, type SignalSource } from './loop.ts';
@@ -29,27 +29,6 @@ export interface RunningScaler {
   stop(): Promise<void>;
 }
 
-/** A source that refuses a snapshot older than `maxAgeSeconds`: stale numbers are an outage, not data. */
-export function freshSignals(latest: () => SignalSnapshot | undefined, maxAgeSeconds: number, nowSeconds: () => number = () => Date.now() / 1000): SignalSource {
-  return () => {
-    const s = latest();
-    if (s === undefined) return undefined;
-    const age = nowSeconds() - s.at;
-    if (age > maxAgeSeconds) throw new Error(`signals are ${Math.round(age)} s old`);
-    return s;
-  };
-}
-
-/** Keeps the newest snapshot the signal cycle publishes. */
-class CapturingProvider extends SignalsMetricsProvider {
-  latest: SignalSnapshot | undefined;
-
-  override update(view: SignalView): void {
-    this.latest = view.snapshot;
-    super.update(view);
-  }
-}
-
 export function startScalerComponent(ctx: ScalerComponentContext, options: ScalerComponentOptions = {}): Promise<RunningScaler> {
   const log = (line: string): void => {
     ctx.log(`scaler: ${line}`);
@@ -59,7 +38,7 @@ export function startScalerComponent(ctx: ScalerComponentContext, options: Scale
   let signals = options.signals;
   if (signals === undefined) {
     const intervalMs = options.scrapeIntervalMs ?? 15_000;
-    const provider = new CapturingProvider();
+    const provider = new SignalsMetricsProvider({ maxAgeSeconds: maxSignalAgeSeconds(intervalMs), clock: () => Date.now() / 1000 });
     const cycle = startSignalsLoop({
       provider,
       source: { kind: 'pods', ...(ctx.options.namespace !== undefined ? { namespace: ctx.options.namespace } : {}) },
@@ -71,7 +50,7 @@ export function startScalerComponent(ctx: ScalerComponentContext, options: Scale
     stopSignals = () => {
       cycle.stop();
     };
-    signals = freshSignals(() => provider.latest, Math.max(30, (5 * intervalMs) / 1000));
+    signals = () => provider.latestSnapshot();
   }
   const loop = new ScalerLoop({
     kube: createScalerKubeClient(ctx.kc),

@@ -1,6 +1,11 @@
 // The timer shell shared by every signals source: run one cycle every interval, never two at once, and
 // log a cycle's problems only when they change (a dead engine must not print a line every interval).
 
+/** Signals older than a few cycles mean the loop is stuck: answer 503 and hold the scaler. */
+export function maxSignalAgeSeconds(intervalMs: number): number {
+  return Math.max(30, (5 * intervalMs) / 1000);
+}
+
 export interface SignalsLoop {
   /** One cycle now (also what the timer runs). Never throws. */
   cycle(): Promise<void>;

@@ -1,7 +1,7 @@
 // The live loop end to end against an in-memory API server: the real decide(), plan, actuation and status.
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../src/telemetry/log.ts';
-import { freshSignals } from '../../../../src/scaler/live/component.ts';
+import { SignalsMetricsProvider, signalView } from '../../../../src/signals/provider.ts';
 import { isDue, readSignals, ScalerLoop } from '../../../../src/scaler/live/loop.ts';
 import type { SignalSnapshot } from '../../../../src/signals/index.ts';
 import { FakeCluster, group, groveObjects, podCliqueSet, policyObject, recordingSink, settleStatus, signalSnapshot, T0, TWO_ROLES } from './fixtures.ts';
@@ -307,10 +307,17 @@ describe('ScalerLoop', () => {
     expect(await readSignals(() => s)).toEqual({ ok: true, snapshot: s });
   });
 
-  it('freshSignals treats a stale snapshot as an outage', async () => {
+  it('a provider-backed source treats a stale snapshot as an outage', async () => {
     const s = signalSnapshot([], 1000);
-    expect(await readSignals(freshSignals(() => s, 30, () => 1030))).toEqual({ ok: true, snapshot: s });
-    expect(await readSignals(freshSignals(() => s, 30, () => 1031))).toEqual({ ok: false, error: 'signals are 31 s old' });
-    expect(await readSignals(freshSignals(() => undefined, 30, () => 1031))).toEqual({ ok: false, error: 'no signal snapshot yet' });
+    let now = 1030;
+    const provider = new SignalsMetricsProvider({ maxAgeSeconds: 30, clock: () => now });
+    const source = () => provider.latestSnapshot();
+    expect(await readSignals(source)).toEqual({ ok: false, error: 'no signal snapshot yet' });
+    provider.update(signalView(s, { targets: new Map() }));
+    expect(await readSignals(source)).toEqual({ ok: true, snapshot: s });
+    now = 1031;
+    expect(await readSignals(source)).toEqual({ ok: false, error: 'signals are 31 s old' });
+    provider.setUnavailable('prometheus: down');
+    expect(await readSignals(source)).toEqual({ ok: false, error: 'prometheus: down' });
   });
 });

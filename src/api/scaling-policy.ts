@@ -5,7 +5,7 @@
 // optional fields plus a refinement, and string choices as z.enum, so the generated OpenAPI stays structural.
 import { z } from 'zod';
 import { ConditionSchema, ObjectMetaSchema, Time } from './schema/common.ts';
-import { MetricSpecSchema } from './schema/autoscaling.ts';
+import { MetricSpecSchema, metricSpecIssues } from './schema/autoscaling.ts';
 
 export const SCALING_POLICY_GROUP = 'canopy.dev';
 export const SCALING_POLICY_VERSION = 'v1alpha1';
@@ -53,28 +53,8 @@ const dnsName = z
 // --- autoscaling/v2 pieces: the MetricSpec is Grove's (src/api/schema/autoscaling.ts) plus the HPA's own
 // checks on which target type each source accepts, so a lint catches what the API server would reject.
 
-const METRIC_SOURCE_FIELD = { Resource: 'resource', ContainerResource: 'containerResource', Pods: 'pods', Object: 'object', External: 'external' } as const;
-const ALLOWED_TARGET_TYPES: Record<string, readonly string[]> = {
-  resource: ['Utilization', 'AverageValue'],
-  containerResource: ['Utilization', 'AverageValue'],
-  pods: ['AverageValue'],
-  object: ['Value', 'AverageValue'],
-  external: ['Value', 'AverageValue'],
-};
-
 export const policyMetricSpecSchema = MetricSpecSchema.superRefine((m, ctx) => {
-  const key = METRIC_SOURCE_FIELD[m.type];
-  const source = m[key];
-  if (source === undefined) {
-    ctx.addIssue({ code: 'custom', path: [key], message: `type ${m.type} needs the "${key}" field` });
-    return;
-  }
-  const t = source.target;
-  if (!(ALLOWED_TARGET_TYPES[key] ?? []).includes(t.type)) {
-    ctx.addIssue({ code: 'custom', path: [key, 'target', 'type'], message: `${m.type} metrics do not accept target type ${t.type}` });
-  }
-  const field = t.type === 'Utilization' ? 'averageUtilization' : t.type === 'Value' ? 'value' : 'averageValue';
-  if (t[field] === undefined) ctx.addIssue({ code: 'custom', path: [key, 'target', field], message: `target type ${t.type} needs ${field}` });
+  for (const issue of metricSpecIssues(m)) ctx.addIssue({ code: 'custom', ...issue });
 });
 
 const hpaScalingPolicy = z.strictObject({

@@ -61,6 +61,49 @@ export const MetricSpecSchema = z.strictObject({
   external: ExternalMetricSourceSchema.optional(),
 });
 
+/** The subset of a MetricSpec the API rules read; both the strict (CRD) and lenient (HPA input) schemas fit it. */
+interface MetricSpecShape {
+  readonly type: 'Object' | 'Pods' | 'Resource' | 'ContainerResource' | 'External';
+  readonly object?: { readonly target: MetricTargetShape } | undefined;
+  readonly pods?: { readonly target: MetricTargetShape } | undefined;
+  readonly resource?: { readonly target: MetricTargetShape } | undefined;
+  readonly containerResource?: { readonly target: MetricTargetShape } | undefined;
+  readonly external?: { readonly target: MetricTargetShape } | undefined;
+}
+
+interface MetricTargetShape {
+  readonly type: 'Utilization' | 'Value' | 'AverageValue';
+  readonly value?: unknown;
+  readonly averageValue?: unknown;
+  readonly averageUtilization?: unknown;
+}
+
+const SOURCE_MEMBER = { Object: 'object', Pods: 'pods', Resource: 'resource', ContainerResource: 'containerResource', External: 'external' } as const;
+const ALLOWED_TARGETS: Readonly<Record<MetricSpecShape['type'], readonly MetricTargetShape['type'][]>> = {
+  Object: ['Value', 'AverageValue'],
+  Pods: ['AverageValue'],
+  Resource: ['Utilization', 'AverageValue'],
+  ContainerResource: ['Utilization', 'AverageValue'],
+  External: ['Value', 'AverageValue'],
+};
+
+/**
+ * The autoscaling/v2 API rules for one MetricSpec: the member named by `type` is set, its target type is one
+ * that source allows, and the target's value field for that type is set. Paths are relative to the spec.
+ */
+export function metricSpecIssues(spec: MetricSpecShape): { path: (string | number)[]; message: string }[] {
+  const key = SOURCE_MEMBER[spec.type];
+  const source = spec[key];
+  if (source === undefined) return [{ path: [key], message: `must be set when type is ${spec.type}` }];
+  const { target } = source;
+  const permitted = ALLOWED_TARGETS[spec.type];
+  if (!permitted.includes(target.type)) {
+    return [{ path: [key, 'target', 'type'], message: `must be one of ${permitted.join(', ')} for a ${spec.type} metric` }];
+  }
+  const field = target.type === 'Utilization' ? 'averageUtilization' : target.type === 'Value' ? 'value' : 'averageValue';
+  return target[field] === undefined ? [{ path: [key, 'target', field], message: `must be set when target type is ${target.type}` }] : [];
+}
+
 // Grove's AutoScalingConfig: no `behavior` field (the HPA Grove creates uses the default behaviour).
 export const AutoScalingConfigSchema = z.strictObject({
   minReplicas: int32().optional(),

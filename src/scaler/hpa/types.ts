@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isQuantity, milliValueBigInt, parseQuantity } from '../../api/quantity.ts';
+import { metricSpecIssues } from '../../api/schema/autoscaling.ts';
 import { isTimestamp } from './time.ts';
 
 // The JSON shapes the HPA controller reads: autoscaling/v2 HorizontalPodAutoscaler and the parts of a v1
@@ -63,31 +64,7 @@ export const MetricSpecSchema = z
     external: z.object({ metric: MetricIdentifierSchema, target: MetricTargetSchema }).optional(),
   })
   .superRefine((spec, ctx) => {
-    // API validation: the member named by `type` is set and its target type is one the source allows.
-    const member = { Object: 'object', Pods: 'pods', Resource: 'resource', ContainerResource: 'containerResource', External: 'external' } as const;
-    const allowed = {
-      Object: ['Value', 'AverageValue'],
-      Pods: ['AverageValue'],
-      Resource: ['Utilization', 'AverageValue'],
-      ContainerResource: ['Utilization', 'AverageValue'],
-      External: ['Value', 'AverageValue'],
-    } as const;
-    const key = member[spec.type];
-    const source = spec[key];
-    if (source === undefined) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `must be set when type is ${spec.type}` });
-      return;
-    }
-    const { target } = source;
-    const permitted: readonly string[] = allowed[spec.type];
-    if (!permitted.includes(target.type)) {
-      ctx.addIssue({ code: 'custom', path: [key, 'target', 'type'], message: `must be one of ${permitted.join(', ')} for a ${spec.type} metric` });
-      return;
-    }
-    const field = target.type === 'Utilization' ? 'averageUtilization' : target.type === 'Value' ? 'value' : 'averageValue';
-    if (target[field] === undefined) {
-      ctx.addIssue({ code: 'custom', path: [key, 'target', field], message: `must be set when target type is ${target.type}` });
-    }
+    for (const issue of metricSpecIssues(spec)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export const HPAScalingPolicySchema = z.object({

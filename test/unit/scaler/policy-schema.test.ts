@@ -58,9 +58,9 @@ describe('ScalingPolicy schema', () => {
   it('checks HPA metric specs like the API server', () => {
     const hpa = { name: 'fe', target: { podClique: 'fe' }, mode: 'hpa', maxReplicas: 3 };
     expect(issues({ roles: [{ ...hpa, metrics: [{ type: 'Pods', pods: { metric: { name: 'q' }, target: { type: 'Utilization', averageUtilization: 50 } } }] }] })).toContain(
-      'spec.roles[0].metrics[0].pods.target.type: Pods metrics do not accept target type Utilization',
+      'spec.roles[0].metrics[0].pods.target.type: must be one of AverageValue for a Pods metric',
     );
-    expect(issues({ roles: [{ ...hpa, metrics: [{ type: 'External' }] }] })).toContain('spec.roles[0].metrics[0].external: type External needs the "external" field');
+    expect(issues({ roles: [{ ...hpa, metrics: [{ type: 'External' }] }] })).toContain('spec.roles[0].metrics[0].external: must be set when type is External');
   });
 
   it('generates a structural CRD from the same schema', () => {

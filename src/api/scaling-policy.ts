@@ -149,6 +149,14 @@ const role = z
          * phase sets the count).
          */
         phaseEngines: z.enum(['shared', 'separate']).default('shared'),
+        /**
+         * For a scaling group whose member cliques serve different phases (prefill and decode workers): which
+         * member PodCliques (template names, as in cliqueNames) serve which phase. Every request passes both
+         * phases and both count it, so the group's sums double the request rate and the prompt tokens; with
+         * this, arrivals and prompt tokens are read from the prefill members and output tokens from the decode
+         * members. A member in neither list is not counted.
+         */
+        phaseCliques: z.strictObject({ prefill: z.array(dnsName).min(1), decode: z.array(dnsName).min(1) }).optional(),
       })
       .optional(),
     /** Signals the SLO decision reads; unset means every signal that fits the role's phase. */
@@ -172,6 +180,26 @@ const role = z
         ctx.addIssue({ code: 'custom', path: ['slo'], message: 'slo mode needs slo.ttft, slo.itl or both' });
       }
       if (r.metrics !== undefined) ctx.addIssue({ code: 'custom', path: ['metrics'], message: 'metrics apply to hpa mode only' });
+      const phases = r.slo?.phaseCliques;
+      if (phases !== undefined) {
+        const at = ['slo', 'phaseCliques'];
+        if (r.target.podCliqueScalingGroup === undefined) {
+          ctx.addIssue({ code: 'custom', path: at, message: 'phaseCliques applies to a podCliqueScalingGroup target only' });
+        }
+        // A clique serves one phase, once: a repeat would count its traffic twice, the very thing this field prevents.
+        const seen = new Map<string, { phase: string; k: number }>();
+        for (const phase of ['prefill', 'decode'] as const) {
+          phases[phase].forEach((name, k) => {
+            const other = seen.get(name);
+            if (other === undefined) seen.set(name, { phase, k });
+            else {
+              const also = `${other.phase}[${other.k}]`;
+              const message = other.phase === phase ? `duplicate clique "${name}" (also ${also})` : `clique "${name}" is also a ${other.phase} clique (${also}): a clique serves one phase`;
+              ctx.addIssue({ code: 'custom', path: [...at, phase, k], message });
+            }
+          });
+        }
+      }
     } else if (r.slo !== undefined || r.profile !== undefined || r.signals !== undefined) {
       const field = r.slo !== undefined ? 'slo' : r.profile !== undefined ? 'profile' : 'signals';
       ctx.addIssue({ code: 'custom', path: [field], message: `${field} applies to slo mode only` });

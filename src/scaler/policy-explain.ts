@@ -59,6 +59,12 @@ function roleText(policy: ScalingPolicy, role: ScalingPolicyRole, pcs: PodClique
     (x): x is string => typeof x === 'string',
   );
   out.push(`  It serves ${phase === 'aggregated' ? 'both prefill and decode' : phase} and keeps ${targets.join(' and ')}.`);
+  const split = role.slo?.phaseCliques;
+  if (split !== undefined) {
+    out.push(
+      `  Arrivals and prompt tokens are read from its prefill cliques (${split.prefill.join(', ')}), output tokens from its decode cliques (${split.decode.join(', ')}), so a request both phases serve counts once.`,
+    );
+  }
   const p = role.profile;
   if (p?.prefill !== undefined && role.slo?.ttft !== undefined) {
     const c = prefillCapacity(p.prefill, role.slo.ttft.targetSeconds, EXAMPLE_PROMPT);

@@ -51,7 +51,7 @@ function ratioFeasible(p: { lo: number; hi: number }, d: { lo: number; hi: numbe
   return false;
 }
 
-/** Checks against the target PodCliqueSet: roles exist, floors, ratio and budget feasibility, writers. */
+/** Checks against the target PodCliqueSet: roles exist, phase cliques are group members, floors, ratio and budget feasibility, writers. */
 export function lintPolicyAgainst(policy: ScalingPolicy, pcs: PodCliqueSet): LintFinding[] {
   const out = lintPolicy(policy);
   const spec = policy.spec;
@@ -73,6 +73,21 @@ export function lintPolicyAgainst(policy: ScalingPolicy, pcs: PodCliqueSet): Lin
     }
     if (role.maxReplicas < t.minAvailable) {
       out.push({ severity: 'error', path: [...at, 'maxReplicas'], message: `maxReplicas ${role.maxReplicas} is below the ${t.kind}'s minAvailable ${t.minAvailable}` });
+    }
+    const phases = role.slo?.phaseCliques;
+    if (phases !== undefined && t.kind === 'PodCliqueScalingGroup') {
+      const members = (pcs.spec.template.podCliqueScalingGroups ?? []).find((g) => g.name === t.template)?.cliqueNames ?? [];
+      for (const phase of ['prefill', 'decode'] as const) {
+        phases[phase].forEach((name, k) => {
+          if (!members.includes(name)) {
+            out.push({
+              severity: 'error',
+              path: [...at, 'slo', 'phaseCliques', phase, k],
+              message: `"${name}" is not a member clique of scaling group "${t.template}" (cliqueNames: ${members.join(', ')})`,
+            });
+          }
+        });
+      }
     }
     const lo = Math.max(role.minReplicas ?? t.minAvailable, t.minAvailable);
     resolved.set(role.name, { target: t, lo, hi: Math.max(role.maxReplicas, lo) });

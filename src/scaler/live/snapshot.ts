@@ -2,7 +2,7 @@
 // driving signals are all absent (or whose source failed) is left out of the snapshot, which makes decide()
 // hold it at its current size, and is reported as an outage so nothing scales down on missing data.
 import type { PodCliqueSet } from '../../api/index.ts';
-import { podCliqueName, podCliqueScalingGroupName } from '../../api/naming.ts';
+import { podCliqueName, podCliqueScalingGroupName, scalingGroupPodCliqueName } from '../../api/naming.ts';
 import { roleSignals, roleTargetKind, roleTargetName, type PolicyMetricSpec, type RoleSignal, type ScalingPolicy, type ScalingPolicyRole } from '../../api/scaling-policy.ts';
 import {
   histogramQuantile,
@@ -18,7 +18,7 @@ import {
 import type { RoleOutage, UndecidedRole } from '../actuate/status.ts';
 import type { ExternalMetricSample, ObjectMetricSample, PodMetricSample } from '../hpa/snapshot.ts';
 import type { Pod } from '../hpa/types.ts';
-import type { HpaObjectInputs, Percentiles, RoleSnapshot, ScalerSnapshot } from '../types.ts';
+import type { HpaObjectInputs, Percentiles, PhaseTraffic, RoleSnapshot, ScalerSnapshot } from '../types.ts';
 
 /** A live PodClique or PodCliqueScalingGroup, as far as the scaler needs it. */
 export interface LiveObject {
@@ -162,6 +162,40 @@ function sloFields(role: ScalingPolicyRole, groups: readonly GroupSignals[]): Si
   return f;
 }
 
+/**
+ * One phase's traffic counters, summed over its member PodCliques in every instance of the role's scaling
+ * groups (instances 0 … spec.replicas − 1 of each set replica's group; pods of instances past that are on
+ * their way out). A member without signals adds nothing.
+ */
+function phaseTraffic(s: SignalSnapshot, namespace: string, groups: readonly LiveObject[], cliques: readonly string[]): PhaseTraffic {
+  const members: GroupSignals[] = [];
+  for (const pcsg of groups) {
+    for (let j = 0; j < pcsg.specReplicas; j++) {
+      for (const clique of cliques) {
+        const g = s.podCliques.get(signalKey(namespace, scalingGroupPodCliqueName(pcsg.name, j, clique)));
+        if (g !== undefined) members.push(g);
+      }
+    }
+  }
+  return {
+    requestRate: sumOf(members, 'request_rate_per_second'),
+    promptTokensPerSecond: sumOf(members, 'prompt_tokens_per_second'),
+    generationTokensPerSecond: sumOf(members, 'generation_tokens_per_second'),
+  };
+}
+
+/** The rate fields as roleTraffic() reads a split group: arrivals and prompts from prefill, output from decode. */
+function splitRates(fields: SignalFields, prefill: PhaseTraffic, decode: PhaseTraffic): SignalFields {
+  const out = { ...fields };
+  delete out.requestRate;
+  delete out.promptTokensPerSecond;
+  delete out.generationTokensPerSecond;
+  if (prefill.requestRate !== undefined) out.requestRate = prefill.requestRate;
+  if (prefill.promptTokensPerSecond !== undefined) out.promptTokensPerSecond = prefill.promptTokensPerSecond;
+  if (decode.generationTokensPerSecond !== undefined) out.generationTokensPerSecond = decode.generationTokensPerSecond;
+  return out;
+}
+
 const SIGNAL_FIELD: Readonly<Record<RoleSignal, keyof SignalFields>> = {
   ttft: 'ttft',
   itl: 'itl',
@@ -248,12 +282,17 @@ export function buildScalerSnapshot(policy: ScalingPolicy, state: LiveState, sig
         return g !== undefined ? [g] : [];
       });
       const fields = sloFields(role, groups);
+      // A group of prefill and decode workers: the rates are read per phase from the member PodCliques (the
+      // group sums count every request twice), so those are what must be there for the role to be informed.
+      const split = roleTargetKind(role) === 'PodCliqueScalingGroup' ? role.slo?.phaseCliques : undefined;
+      const phases = split === undefined ? undefined : { prefill: phaseTraffic(s, state.namespace, objects, split.prefill), decode: phaseTraffic(s, state.namespace, objects, split.decode) };
+      const read = phases === undefined ? fields : splitRates(fields, phases.prefill, phases.decode);
       const driving = [...roleSignals(role)];
-      if (objects.length > 0 && !driving.some((d) => fields[SIGNAL_FIELD[d]] !== undefined)) {
+      if (objects.length > 0 && !driving.some((d) => read[SIGNAL_FIELD[d]] !== undefined)) {
         hold(`no data for ${driving.join(', ')}`);
         continue;
       }
-      roles[role.name] = { ...base, ...fields };
+      roles[role.name] = phases === undefined ? { ...base, ...fields } : { ...base, ...fields, phases };
     } else {
       const built = objects.map((o) => hpaInputs(role, o, state, s, pcsName));
       if (objects.length > 0 && built.every((b) => b.samples === 0)) {

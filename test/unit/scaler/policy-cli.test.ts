@@ -59,6 +59,20 @@ describe('policy lint', () => {
     expect(r.lines).toContain(`ratio.yaml:${text.split('\n').indexOf('  ratio:') + 2}:5: spec.ratio: no sizes within prefill [1, 3] and decode [1, 6] give a ratio in 4–5`);
   });
 
+  it('checks that the phase cliques are members of the targeted scaling group, at the offending name', () => {
+    const single = src('policies/disaggregated-single-node/podcliqueset.yaml');
+    const good = readFileSync('policies/disaggregated-single-node/policy.yaml', 'utf8');
+    expect(good).toContain('phaseCliques:');
+    expect(lintPolicySources([{ file: 'good.yaml', text: good }], single).lines.filter((l) => !l.includes('warning:'))).toEqual([]);
+    // frontend is a clique of the set, but a standalone one: not one of pd's cliqueNames.
+    const text = good.replace('decode: [decode]', 'decode: [decode, frontend]');
+    const r = lintPolicySources([{ file: 'pc.yaml', text }], single);
+    expect(r.ok).toBe(false);
+    const line = text.split('\n').findIndex((l) => l.includes('decode: [decode, frontend]'));
+    const col = (text.split('\n')[line] ?? '').indexOf('frontend]') + 1;
+    expect(r.lines).toEqual([`pc.yaml:${line + 1}:${col}: spec.roles[1].slo.phaseCliques.decode[1]: "frontend" is not a member clique of scaling group "pd" (cliqueNames: prefill, decode)`]);
+  });
+
   it('reports schema errors at the offending field', () => {
     const text = policyText.replace('percentile: 90, targetSeconds: 2', 'percentile: 90, targetSeconds: -2');
     const r = lintPolicySources([{ file: 's.yaml', text }]);
@@ -90,6 +104,8 @@ describe('policy explain and diff', () => {
     expect(text).toMatch(/one replica carries 43,273 prompt tokens\/s/);
     expect(text).toMatch(/only recommends \(advisory\)/);
     expect(text).toMatch(/within 80 % of every limit/);
+    const pd = explainPolicySource(src('policies/disaggregated-single-node/policy.yaml')).lines;
+    expect(pd).toContain('  Arrivals and prompt tokens are read from its prefill cliques (prefill), output tokens from its decode cliques (decode), so a request both phases serve counts once.');
   });
 
   it('lists behaviour changes and ignores spelled-out defaults', () => {

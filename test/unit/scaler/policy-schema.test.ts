@@ -51,6 +51,36 @@ describe('ScalingPolicy schema', () => {
     expect(issues(spec)).toContain(message);
   });
 
+  describe('slo.phaseCliques', () => {
+    const pdRole = (phaseCliques: unknown, target: Record<string, string> = { podCliqueScalingGroup: 'pd' }) => ({
+      name: 'pd',
+      target,
+      mode: 'slo',
+      maxReplicas: 4,
+      slo: { ttft: { targetSeconds: 0.5 }, itl: { targetSeconds: 0.05 }, phaseEngines: 'separate', phaseCliques },
+    });
+
+    it('takes member clique names per phase on a scaling-group role, and is absent unless written', () => {
+      const r = parseScalingPolicy(doc({ roles: [pdRole({ prefill: ['pleader', 'pworker'], decode: ['decode'] })] }));
+      expect(r.ok && r.value.spec.roles[0]?.slo?.phaseCliques).toEqual({ prefill: ['pleader', 'pworker'], decode: ['decode'] });
+      const plain = parseScalingPolicy(doc({ roles: [sloRole] }));
+      expect(plain.ok && plain.value.spec.roles[0]?.slo).not.toHaveProperty('phaseCliques');
+    });
+
+    it.each([
+      [pdRole({ prefill: ['prefill'], decode: ['decode'] }, { podClique: 'pd' }), ['spec.roles[0].slo.phaseCliques: phaseCliques applies to a podCliqueScalingGroup target only']],
+      [pdRole({ prefill: [], decode: ['decode'] }), ['spec.roles[0].slo.phaseCliques.prefill: Too small: expected array to have >=1 items']],
+      [pdRole({ prefill: ['prefill'], decode: [] }), ['spec.roles[0].slo.phaseCliques.decode: Too small: expected array to have >=1 items']],
+      [pdRole({ prefill: ['prefill'] }), ['spec.roles[0].slo.phaseCliques.decode: Invalid input: expected array, received undefined']],
+      [pdRole({ prefill: ['prefill', 'prefill'], decode: ['decode'] }), ['spec.roles[0].slo.phaseCliques.prefill[1]: duplicate clique "prefill" (also prefill[0])']],
+      [pdRole({ prefill: ['prefill'], decode: ['decode', 'prefill'] }), ['spec.roles[0].slo.phaseCliques.decode[1]: clique "prefill" is also a prefill clique (prefill[0]): a clique serves one phase']],
+      [pdRole({ prefill: ['Prefill'], decode: ['decode'] }), ['spec.roles[0].slo.phaseCliques.prefill[0]: must be a lowercase DNS name (a-z, 0-9, "-", ".")']],
+      [pdRole({ prefill: ['prefill'], decode: ['decode'], encode: ['e'] }), ['spec.roles[0].slo.phaseCliques.encode: unknown field "encode"']],
+    ])('rejects %j', (role, expected) => {
+      expect(issues({ roles: [role] })).toEqual(expected);
+    });
+  });
+
   it('rejects unknown fields (a misspelled key is an error, not silently ignored)', () => {
     expect(issues({ roles: [{ ...sloRole, maxReplica: 3 }] })).toEqual(['spec.roles[0].maxReplica: unknown field "maxReplica"']);
   });

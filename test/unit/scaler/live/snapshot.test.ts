@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { buildScalerSnapshot, milli, roleObjectNames, type LiveObject, type LiveState } from '../../../../src/scaler/live/snapshot.ts';
 import { liveObjectFrom, podFromV1 } from '../../../../src/scaler/live/objects.ts';
 import type { Pod } from '../../../../src/scaler/hpa/types.ts';
+import { roleSignals } from '../../../../src/api/scaling-policy.ts';
+import { PodCliqueSetSchema } from '../../../../src/api/index.ts';
+import { decide } from '../../../../src/scaler/decide.ts';
+import { roleTraffic, sampleMeans } from '../../../../src/scaler/slo/demand.ts';
+import { EMPTY_HISTORY } from '../../../../src/scaler/types.ts';
 import { group, NS, podCliqueSet, scalingPolicy, signalSnapshot, T0, TWO_ROLES } from './fixtures.ts';
 
 const fe = (i: number, n: number, ready = n): LiveObject => ({ kind: 'PodClique', name: `svc-${i}-fe`, specReplicas: n, statusReplicas: n, ready, minAvailable: 1, selector: `grove.io/podclique=svc-${i}-fe` });
@@ -73,6 +78,106 @@ describe('buildScalerSnapshot', () => {
     const signals = signalSnapshot([group('podclique', 'svc-0-fe', { prompt_tokens_per_second: 5 }), group('podcliquescalinggroup', 'svc-0-dec', { generation_tokens_per_second: 5 })]);
     const built = buildScalerSnapshot(policy, state(3, [fe(0, 2), fe(2, 2), dec(0, 1)]), { ok: true, snapshot: signals }, T0);
     expect(built.snapshot.roles['frontend']?.replicas).toEqual([2]);
+  });
+});
+
+describe('buildScalerSnapshot for a scaling group of prefill and decode workers (slo.phaseCliques)', () => {
+  // svc: scaling group `pd` of one prefill and one decode clique, 2 set replicas × 2 group instances.
+  const pcs = PodCliqueSetSchema.parse({
+    apiVersion: 'grove.io/v1alpha1',
+    kind: 'PodCliqueSet',
+    metadata: { name: 'svc', namespace: NS },
+    spec: {
+      replicas: 2,
+      template: {
+        cliques: ['prefill', 'decode'].map((name) => ({ name, spec: { roleName: name, replicas: 1, podSpec: { containers: [{ name: 'vllm', image: 'engine' }] } } })),
+        podCliqueScalingGroups: [{ name: 'pd', cliqueNames: ['prefill', 'decode'], replicas: 2, minAvailable: 1 }],
+      },
+    },
+  });
+  const pdRole = (slo: Record<string, unknown>) =>
+    scalingPolicy({
+      roles: [
+        {
+          name: 'pd',
+          target: { podCliqueScalingGroup: 'pd' },
+          mode: 'slo',
+          maxReplicas: 8,
+          slo: { ttft: { targetSeconds: 0.5 }, itl: { targetSeconds: 0.05 }, phaseEngines: 'separate', ...slo },
+          profile: { promptTokensPerSecond: 33_000, outputTokensPerSecond: 1_700 },
+        },
+      ],
+    });
+  const split = pdRole({ phaseCliques: { prefill: ['prefill'], decode: ['decode'] } });
+  const pd = (i: number, n: number): LiveObject => ({ kind: 'PodCliqueScalingGroup', name: `svc-${i}-pd`, specReplicas: n, statusReplicas: n, ready: n, minAvailable: 1, selector: '' });
+  const live: LiveState = { namespace: NS, pcs, objects: new Map([pd(0, 2), pd(1, 2)].map((o) => [o.name, o])), pods: new Map() };
+
+  // Requests per second through instance j of set replica i, 3000-token prompts and 150-token outputs. vLLM on
+  // both workers counts every request and its prompt; the prefill worker generates the first token.
+  const rates = [[5, 7], [3, 9]];
+  const members = rates.flatMap((row, i) =>
+    row.flatMap((r, j) => [
+      group('podclique', `svc-${i}-pd-${j}-prefill`, { request_rate_per_second: r, prompt_tokens_per_second: 3000 * r, generation_tokens_per_second: r }),
+      group('podclique', `svc-${i}-pd-${j}-decode`, { request_rate_per_second: r, prompt_tokens_per_second: 3000 * r, generation_tokens_per_second: 150 * r }),
+    ]),
+  );
+  // The group sums, as the signals aggregate every pod carrying the group's label.
+  const groups = rates.map((row, i) => {
+    const r = row.reduce((a, b) => a + b, 0);
+    return group('podcliquescalinggroup', `svc-${i}-pd`, { request_rate_per_second: 2 * r, prompt_tokens_per_second: 6000 * r, generation_tokens_per_second: 151 * r, queue_waiting: 2, kv_cache_utilization: 0.5 }, 4);
+  });
+  // A third instance's prefill worker still reporting after the group went down to 2 instances.
+  const leaving = group('podclique', 'svc-1-pd-2-prefill', { request_rate_per_second: 100, prompt_tokens_per_second: 300_000, generation_tokens_per_second: 100 });
+  const signals = { ok: true as const, snapshot: signalSnapshot([...members, ...groups, leaving]) };
+
+  it('sums each phase over its member PodCliques of every instance in every set replica', () => {
+    const built = buildScalerSnapshot(split, live, signals, T0);
+    expect(built.outages).toEqual([]);
+    const s = built.snapshot.roles['pd'];
+    expect(s?.phases).toEqual({
+      prefill: { requestRate: 24, promptTokensPerSecond: 72_000, generationTokensPerSecond: 24 },
+      decode: { requestRate: 24, promptTokensPerSecond: 72_000, generationTokensPerSecond: 3_600 },
+    });
+    // Group-level readings stay as they were: the doubled sums, and the queue and KV use of the whole group.
+    expect(s).toMatchObject({ replicas: [2, 2], requestRate: 48, promptTokensPerSecond: 144_000, generationTokensPerSecond: 3_624, queue: 4, kvCacheUsage: 0.5 });
+  });
+
+  it('arrivals, prompt and output lengths are counted once, not once per phase', () => {
+    const s = buildScalerSnapshot(split, live, signals, T0).snapshot.roles['pd'];
+    if (s === undefined) throw new Error('pd missing from the snapshot');
+    const role = split.spec.roles[0];
+    if (role === undefined) throw new Error('no role');
+    expect(roleTraffic(s)).toEqual({ requestRate: 24, promptTokensPerSecond: 72_000, generationTokensPerSecond: 3_600, generationRequestRate: 24 });
+    expect(sampleMeans(s, roleSignals(role))).toEqual({ requestRate: 24, promptTokens: 3_000, outputTokens: 150 });
+    const sized = decide(split, pcs, { time: T0, roles: { pd: s } }, EMPTY_HISTORY, T0).roles.find((o) => o.role === 'pd');
+    expect(sized?.inputs['ttftLoad']).toBe(72_000);
+    expect(sized?.inputs['itlLoad']).toBe(3_600);
+    // The same group without phaseCliques sizes prefill for twice the prompts.
+    const plain = pdRole({});
+    const doubled = buildScalerSnapshot(plain, live, signals, T0).snapshot.roles['pd'];
+    expect(doubled?.phases).toBeUndefined();
+    if (doubled === undefined) throw new Error('pd missing from the snapshot');
+    expect(decide(plain, pcs, { time: T0, roles: { pd: doubled } }, EMPTY_HISTORY, T0).roles.find((o) => o.role === 'pd')?.inputs['ttftLoad']).toBe(144_000);
+  });
+
+  it('counts only the instances the group has (its spec.replicas) and only the set replicas that exist', () => {
+    const one: LiveState = { ...live, objects: new Map([pd(0, 1)].map((o) => [o.name, o])) };
+    const s = buildScalerSnapshot(split, one, signals, T0).snapshot.roles['pd'];
+    expect(s?.phases?.prefill).toEqual({ requestRate: 5, promptTokensPerSecond: 15_000, generationTokensPerSecond: 5 });
+    expect(s?.phases?.decode?.generationTokensPerSecond).toBe(750);
+  });
+
+  it('is an outage when the rates it reads are missing, even though the doubled group sums are there', () => {
+    const role = split.spec.roles[0];
+    if (role === undefined) throw new Error('no role');
+    const driven = scalingPolicy({ roles: [{ ...role, signals: ['requestRate', 'promptTokens', 'generationTokens'] }] });
+    const built = buildScalerSnapshot(driven, live, { ok: true, snapshot: signalSnapshot(groups) }, T0);
+    expect(built.outages).toEqual([{ role: 'pd', message: 'no data for requestRate, promptTokens, generationTokens' }]);
+    // Decode members alone inform the output side only; the role is decided on what it has.
+    const decodeOnly = signalSnapshot([...groups, ...members.filter((g) => g.name.endsWith('-decode'))]);
+    const partial = buildScalerSnapshot(driven, live, { ok: true, snapshot: decodeOnly }, T0);
+    expect(partial.outages).toEqual([]);
+    expect(partial.snapshot.roles['pd']?.phases).toEqual({ prefill: {}, decode: { requestRate: 24, promptTokensPerSecond: 72_000, generationTokensPerSecond: 3_600 } });
   });
 });
 

@@ -2,12 +2,11 @@
 // (Hand-rolled: toLocaleString is slow enough to show up when deciding for thousands of objects.)
 
 function thousands(n: number): string {
-  const s = String(Math.abs(Math.round(n)));
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    if (i > 0 && (s.length - i) % 3 === 0) out += ',';
-    out += s[i] ?? '';
-  }
+  const digits = String(Math.abs(Math.round(n)));
+  if (digits.includes('e')) return String(n);
+  const head = digits.length % 3 || 3;
+  let out = digits.slice(0, head);
+  for (let i = head; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
   return n < 0 ? `-${out}` : out;
 }
 

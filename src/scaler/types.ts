@@ -1,6 +1,7 @@
 // Plain data in and out of decide(): the scaler does not depend on how signals were gathered.
 // Times are epoch milliseconds, as in the HPA core; durations in the policy are seconds.
 import type { HpaSnapshot, ScaleEvent, TimestampedRecommendation } from './hpa/snapshot.ts';
+import { EMPTY_OBSERVATIONS, EMPTY_SERIES, type ObservationSeries, type Series } from './series.ts';
 
 /** Latency percentiles of one window, seconds, keyed like the policy names them: { p90: 0.31, p99: 0.8 }. */
 export type Percentiles = Readonly<Record<string, number>>;
@@ -113,11 +114,6 @@ export interface RoleOutcome {
   readonly explanation: readonly string[];
 }
 
-export interface TimedValue {
-  readonly time: number;
-  readonly value: number;
-}
-
 /** One (per-replica load, latency) observation for the online fit. */
 export interface LatencyObservation {
   readonly time: number;
@@ -132,10 +128,10 @@ export interface RoleHistory {
   readonly recommendations: readonly TimestampedRecommendation[];
   readonly scaleUpEvents: readonly ScaleEvent[];
   readonly scaleDownEvents: readonly ScaleEvent[];
-  readonly requestRate: readonly TimedValue[];
-  readonly promptTokens: readonly TimedValue[];
-  readonly outputTokens: readonly TimedValue[];
-  readonly observations: readonly LatencyObservation[];
+  readonly requestRate: Series;
+  readonly promptTokens: Series;
+  readonly outputTokens: Series;
+  readonly observations: ObservationSeries;
   readonly lastScaleTime?: number | undefined;
   /** `hpa` roles: one HPA history per target object, by PodCliqueSet replica index. */
   readonly hpa?: readonly HpaObjectHistory[] | undefined;
@@ -150,10 +146,10 @@ export const EMPTY_ROLE_HISTORY: RoleHistory = {
   recommendations: [],
   scaleUpEvents: [],
   scaleDownEvents: [],
-  requestRate: [],
-  promptTokens: [],
-  outputTokens: [],
-  observations: [],
+  requestRate: EMPTY_SERIES,
+  promptTokens: EMPTY_SERIES,
+  outputTokens: EMPTY_SERIES,
+  observations: EMPTY_OBSERVATIONS,
 };
 
 export const EMPTY_HISTORY: ScalerHistory = { roles: {}, set: {} };

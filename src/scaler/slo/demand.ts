@@ -1,8 +1,9 @@
 // Demand of one role now and at the forecast time, per phase, in the units capacity is measured in:
 // prompt tokens per second that need prefill, output tokens per second that need decode.
 import type { RoleSignal } from '../../api/scaling-policy.ts';
-import type { RoleHistory, RoleSnapshot, TimedValue } from '../types.ts';
-import { medianAbsoluteDeviation, probit } from 'simple-statistics';
+import { lastValue, matchTimes, type Series } from '../series.ts';
+import type { RoleHistory, RoleSnapshot } from '../types.ts';
+import { probit } from 'simple-statistics';
 import { forecast, type PredictorOptions } from './predict.ts';
 
 export interface Demand {
@@ -72,12 +73,18 @@ export function sampleMeans(s: RoleSnapshot, signals: ReadonlySet<RoleSignal>): 
 }
 
 /** Per-scrape load, request rate × mean length (× the share not served from a cache), joined by time. */
-export function loadSeries(rates: readonly TimedValue[], lengths: readonly TimedValue[], share = 1): TimedValue[] {
-  const lengthAt = new Map(lengths.map((v) => [v.time, v.value]));
-  return rates.flatMap((r) => {
-    const l = lengthAt.get(r.time);
-    return l === undefined ? [] : [{ time: r.time, value: r.value * l * share }];
-  });
+export function loadSeries(rates: Series, lengths: Series, share = 1): Series {
+  const at = matchTimes(rates, lengths);
+  const times: number[] = [];
+  const values: number[] = [];
+  for (let k = 0; k < at.length; k++) {
+    const j = at[k] ?? -1;
+    if (j < 0) continue;
+    const i = rates.start + k;
+    times.push(rates.times[i] ?? 0);
+    values.push((rates.values[i] ?? 0) * (lengths.values[j] ?? 0) * share);
+  }
+  return { times, values, start: 0, end: times.length };
 }
 
 /** MAD × this estimates the standard deviation of normally distributed values. */
@@ -90,21 +97,35 @@ const MAD_TO_SIGMA = 1.4826;
  * median absolute deviation scaled to σ, so a few transients (a fleet warming up, one freak minute) do not
  * set the headroom for the whole history window.
  */
-export function riseAtQuantile(series: readonly TimedValue[], lagMs: number, quantile: number, minPairs: number): number {
+export function riseAtQuantile(series: Series, lagMs: number, quantile: number, minPairs: number): number {
   if (!(lagMs > 0) || !(quantile > 0.5 && quantile < 1)) return 0;
-  const changes: number[] = [];
-  let j = 0;
-  for (const p of series) {
-    const want = p.time - lagMs;
-    while (j + 1 < series.length && (series[j + 1]?.time ?? Infinity) <= want) j++;
-    const q = series[j];
-    if (q !== undefined && q.time <= want && want - q.time <= lagMs / 4) changes.push(p.value - q.value);
+  const { times, values, start, end } = series;
+  const changes = new Float64Array(Math.max(0, end - start));
+  let n = 0;
+  let j = start;
+  for (let i = start; i < end; i++) {
+    const want = (times[i] ?? 0) - lagMs;
+    while (j + 1 < end && (times[j + 1] ?? Infinity) <= want) j++;
+    const t = times[j];
+    if (t !== undefined && t <= want && want - t <= lagMs / 4) changes[n++] = (values[i] ?? 0) - (values[j] ?? 0);
   }
-  if (changes.length < Math.max(2, minPairs)) return 0;
-  return Math.max(0, probit(quantile) * MAD_TO_SIGMA * medianAbsoluteDeviation(changes));
+  if (n < Math.max(2, minPairs)) return 0;
+  return Math.max(0, probit(quantile) * MAD_TO_SIGMA * medianAbsoluteDeviation(changes.subarray(0, n)));
 }
 
-const lastValue = (series: readonly TimedValue[]): number | undefined => series.at(-1)?.value;
+/** Median of xs, sorting them in place (a Float64Array sorts numerically without a comparator). */
+function medianInPlace(xs: Float64Array): number {
+  xs.sort();
+  const mid = xs.length >> 1;
+  return xs.length % 2 === 1 ? (xs[mid] ?? NaN) : ((xs[mid - 1] ?? NaN) + (xs[mid] ?? NaN)) / 2;
+}
+
+/** Median of |x − median(x)|, as simple-statistics defines it, without its copies. */
+function medianAbsoluteDeviation(xs: Float64Array): number {
+  const m = medianInPlace(xs);
+  for (let i = 0; i < xs.length; i++) xs[i] = Math.abs((xs[i] ?? 0) - m);
+  return medianInPlace(xs);
+}
 
 export function roleDemand(
   s: RoleSnapshot,

@@ -1,7 +1,7 @@
 // Demand forecasts from a short series of observations (request rate, mean prompt and output lengths).
 // All three predictors return the last value when the series is too short to say more, and never go below 0.
 import { linearRegression } from 'simple-statistics';
-import type { TimedValue } from '../types.ts';
+import { lastValue, seriesOf, type Series } from '../series.ts';
 
 export type PredictorName = 'constant' | 'linear' | 'holt';
 
@@ -14,49 +14,65 @@ export interface PredictorOptions {
 }
 
 /** Forecast of the series at `at`. Undefined for an empty series. */
-export function forecast(series: readonly TimedValue[], at: number, options: PredictorOptions): number | undefined {
-  // History only ever stores finite samples; copy only if something else slipped in.
-  const points = series.every((p) => Number.isFinite(p.value) && Number.isFinite(p.time)) ? series : series.filter((p) => Number.isFinite(p.value) && Number.isFinite(p.time));
-  const last = points.at(-1);
+export function forecast(series: Series, at: number, options: PredictorOptions): number | undefined {
+  const points = finitePoints(series);
+  const last = lastValue(points);
   if (last === undefined) return undefined;
   switch (options.predictor) {
     case 'constant':
-      return Math.max(0, last.value);
+      return Math.max(0, last);
     case 'linear':
-      return Math.max(0, linearForecast(points, at) ?? last.value);
+      return Math.max(0, linearForecast(points, at) ?? last);
     case 'holt':
-      return Math.max(0, holtForecast(points, at, options.alpha, options.beta) ?? last.value);
+      return Math.max(0, holtForecast(points, at, options.alpha, options.beta) ?? last);
   }
 }
 
+// History only ever stores finite samples; copy only if something else slipped in.
+function finitePoints(s: Series): Series {
+  const { times, values, start, end } = s;
+  let clean = true;
+  for (let i = start; i < end && clean; i++) clean = Number.isFinite(values[i]) && Number.isFinite(times[i]);
+  if (clean) return s;
+  const kept: { time: number; value: number }[] = [];
+  for (let i = start; i < end; i++) {
+    const time = times[i] ?? NaN;
+    const value = values[i] ?? NaN;
+    if (Number.isFinite(value) && Number.isFinite(time)) kept.push({ time, value });
+  }
+  return seriesOf(kept);
+}
+
 /** Least-squares line through the series, read at `at`. */
-function linearForecast(points: readonly TimedValue[], at: number): number | undefined {
-  const first = points[0];
-  if (first === undefined || points.length < 2) return undefined;
-  const span = (points.at(-1)?.time ?? first.time) - first.time;
+function linearForecast({ times, values, start, end }: Series, at: number): number | undefined {
+  const first = times[start];
+  if (first === undefined || end - start < 2) return undefined;
+  const span = (times[end - 1] ?? first) - first;
   if (span <= 0) return undefined;
   // Shift times so the regression works on small numbers.
-  const { m, b } = linearRegression(points.map((p) => [p.time - first.time, p.value]));
-  return m * (at - first.time) + b;
+  const pairs: [number, number][] = [];
+  for (let i = start; i < end; i++) pairs.push([(times[i] ?? first) - first, values[i] ?? 0]);
+  const { m, b } = linearRegression(pairs);
+  return m * (at - first) + b;
 }
 
 /**
  * Holt's double exponential smoothing. Observations arrive once per decision period, so the step is the mean
  * spacing of the series; the forecast is level + trend × (steps from the last observation to `at`).
  */
-function holtForecast(points: readonly TimedValue[], at: number, alpha: number, beta: number): number | undefined {
-  const first = points[0];
-  const second = points[1];
-  const last = points.at(-1);
-  if (first === undefined || second === undefined || last === undefined) return undefined;
-  const step = (last.time - first.time) / (points.length - 1);
+function holtForecast({ times, values, start, end }: Series, at: number, alpha: number, beta: number): number | undefined {
+  const n = end - start;
+  if (n < 2) return undefined;
+  const firstTime = times[start] ?? 0;
+  const lastTime = times[end - 1] ?? 0;
+  const step = (lastTime - firstTime) / (n - 1);
   if (step <= 0) return undefined;
-  let level = first.value;
-  let trend = second.value - first.value;
-  for (const p of points.slice(1)) {
+  let level = values[start] ?? 0;
+  let trend = (values[start + 1] ?? 0) - level;
+  for (let i = start + 1; i < end; i++) {
     const previousLevel = level;
-    level = alpha * p.value + (1 - alpha) * (level + trend);
+    level = alpha * (values[i] ?? 0) + (1 - alpha) * (level + trend);
     trend = beta * (level - previousLevel) + (1 - beta) * trend;
   }
-  return level + trend * ((at - last.time) / step);
+  return level + trend * ((at - lastTime) / step);
 }

@@ -5,8 +5,9 @@ import { roleSignals, type PercentileTarget, type ScalingPolicyRole, type Scalin
 import type { DecisionReason, LatencyObservation, RoleHistory, RoleSnapshot } from '../types.ts';
 import { decodeCapacity, decodeItlSeconds, prefillCapacity, prefillTtftSeconds, type Capacity, type PrefillProfile } from './capacity.ts';
 import { loadSeries, riseAtQuantile, roleDemand, type DemandPair } from './demand.ts';
+import { matchTimes, type ObservationSeries, type Series } from '../series.ts';
 import { fitLatency, fittedCapacity, fittedLatency } from './fit.ts';
-import { fitBurstiness, queueingPrefillCapacity, queueingTtftSeconds, type Burstiness } from './queueing.ts';
+import { fitBurstiness, queueingPrefillCapacity, queueingTtftSeconds, type Burstiness, type BurstinessPoint } from './queueing.ts';
 import { fmt, pct } from '../format.ts';
 
 export interface SloProposal {
@@ -36,6 +37,12 @@ interface Leg {
   readonly burstiness?: Burstiness;
 }
 
+/** The names each leg's numbers go by in a decision's inputs (spelled out once, not built per decision). */
+const INPUT_KEYS = {
+  TTFT: { load: 'ttftLoad', rise: 'ttftRise', observed: 'ttftObserved', target: 'ttftTarget', capacity: 'ttftCapacityPerReplica', burst: 'ttftBurst' },
+  ITL: { load: 'itlLoad', rise: 'itlRise', observed: 'itlObserved', target: 'itlTarget', capacity: 'itlCapacityPerReplica', burst: 'itlBurst' },
+} as const;
+
 const DEFAULT_PROMPT_TOKENS = 3000; // Dynamo planner's ISL default, used until a length is observed
 const DEFAULT_OUTPUT_TOKENS = 150;
 
@@ -54,12 +61,28 @@ function usableCapacity(c: Capacity): Capacity | undefined {
 
 /** The burst term κ from the role's own history: observed TTFT at the per-replica load, joined with the prompt length seen then. */
 function observedBurstiness(p: PrefillProfile, h: RoleHistory, keep: number, target: PercentileTarget, minObservations: number): Burstiness {
-  const lengths = new Map(h.promptTokens.map((v) => [v.time, v.value]));
-  const points = h.observations.flatMap((o) => {
-    const length = lengths.get(o.time);
-    return o.promptLoad !== undefined && o.ttft !== undefined && length !== undefined ? [{ load: o.promptLoad, ttft: o.ttft, promptTokens: length * keep }] : [];
-  });
+  const o = h.observations;
+  const at = matchTimes(o, h.promptTokens);
+  const points: BurstinessPoint[] = [];
+  for (let k = 0; k < at.length; k++) {
+    const j = at[k] ?? -1;
+    const i = o.start + k;
+    const load = o.promptLoad[i] ?? NaN;
+    const ttft = o.ttft[i] ?? NaN;
+    if (j >= 0 && !Number.isNaN(load) && !Number.isNaN(ttft)) points.push({ load, ttft, promptTokens: (h.promptTokens.values[j] ?? 0) * keep });
+  }
   return fitBurstiness(p, points, minObservations, target.percentile / 100);
+}
+
+/** (load, latency) pairs of the observations where both were observed. */
+function latencyPoints(o: ObservationSeries, loads: readonly number[], latencies: readonly number[]): { load: number; latency: number }[] {
+  const out: { load: number; latency: number }[] = [];
+  for (let i = o.start; i < o.end; i++) {
+    const load = loads[i] ?? NaN;
+    const latency = latencies[i] ?? NaN;
+    if (!Number.isNaN(load) && !Number.isNaN(latency)) out.push({ load, latency });
+  }
+  return out;
 }
 
 function buildLegs(role: ScalingPolicyRole, s: RoleSnapshot, h: RoleHistory, d: DemandPair, minObservations: number, lookAheadSeconds: number): Leg[] {
@@ -71,7 +94,7 @@ function buildLegs(role: ScalingPolicyRole, s: RoleSnapshot, h: RoleHistory, d: 
   // The larger of now and the forecast, plus how far the load has been seen to rise within one look-ahead.
   const load = (now: number | undefined, f: number | undefined, rise: number): number | undefined =>
     now === undefined && f === undefined ? undefined : Math.max(now ?? 0, f ?? 0) + rise;
-  const riseOf = (lengths: RoleHistory['promptTokens'], share: number, t: PercentileTarget): number =>
+  const riseOf = (lengths: Series, share: number, t: PercentileTarget): number =>
     riseAtQuantile(loadSeries(h.requestRate, lengths, share), lookAheadSeconds * 1000, t.percentile / 100, minObservations);
 
   const ttft = role.slo?.ttft;
@@ -82,7 +105,7 @@ function buildLegs(role: ScalingPolicyRole, s: RoleSnapshot, h: RoleHistory, d: 
     const fit =
       p === undefined && measured === undefined
         ? fitLatency(
-            h.observations.flatMap((o) => (o.promptLoad !== undefined && o.ttft !== undefined ? [{ load: o.promptLoad, latency: o.ttft }] : [])),
+            latencyPoints(h.observations, h.observations.promptLoad, h.observations.ttft),
             minObservations,
           )
         : undefined;
@@ -125,7 +148,7 @@ function buildLegs(role: ScalingPolicyRole, s: RoleSnapshot, h: RoleHistory, d: 
     const fit =
       p === undefined && measured === undefined
         ? fitLatency(
-            h.observations.flatMap((o) => (o.outputLoad !== undefined && o.itl !== undefined ? [{ load: o.outputLoad, latency: o.itl }] : [])),
+            latencyPoints(h.observations, h.observations.outputLoad, h.observations.itl),
             minObservations,
           )
         : undefined;
@@ -185,15 +208,15 @@ export function proposeSloReplicas(input: SloRoleInput): SloProposal {
   let work = 0;
   let sized = false;
   for (const leg of legs) {
-    const key = leg.name.toLowerCase();
-    if (leg.load !== undefined) inputs[`${key}Load`] = leg.load;
-    if (leg.rise > 0) inputs[`${key}Rise`] = leg.rise;
-    if (leg.observed !== undefined) inputs[`${key}Observed`] = leg.observed;
-    inputs[`${key}Target`] = leg.target.targetSeconds;
+    const key = INPUT_KEYS[leg.name];
+    if (leg.load !== undefined) inputs[key.load] = leg.load;
+    if (leg.rise > 0) inputs[key.rise] = leg.rise;
+    if (leg.observed !== undefined) inputs[key.observed] = leg.observed;
+    inputs[key.target] = leg.target.targetSeconds;
     if (leg.capacity === undefined || leg.load === undefined) continue;
     sized = true;
     work = combine(work, leg.load / leg.capacity.perReplica);
-    inputs[`${key}CapacityPerReplica`] = leg.capacity.perReplica;
+    inputs[key.capacity] = leg.capacity.perReplica;
     explanation.push(
       `${leg.name} p${leg.target.percentile} ≤ ${fmt(leg.target.targetSeconds)} s: one replica carries ${fmt(leg.capacity.perReplica)} ${leg.unit} ` +
         `(${leg.source === 'fit' ? 'fitted online' : leg.source === 'measured' ? 'measured capacity' : 'profile'}); demand is ${fmt(leg.load)} ${leg.unit} ` +
@@ -201,7 +224,7 @@ export function proposeSloReplicas(input: SloRoleInput): SloProposal {
         (leg.rise > 0 ? `, plus ${fmt(leg.rise)} for the rise seen within ${fmt(lookAhead)} s at p${leg.target.percentile}).` : ').'),
     );
     if (leg.burstiness !== undefined) {
-      inputs[`${key}Burst`] = leg.burstiness.burst;
+      inputs[key.burst] = leg.burstiness.burst;
       explanation.push(
         `Queueing: requests wait behind bursts of ${fmt(leg.burstiness.burst)} prompts' work (${leg.burstiness.points > 0 ? `fitted to ${leg.burstiness.points} observed TTFT percentiles` : 'none observed yet'}) plus the Poisson queue; ` +
           `each replica's prompt load is kept within what the TTFT target leaves for waiting.`,

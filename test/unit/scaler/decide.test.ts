@@ -8,10 +8,12 @@ import { decide } from '../../../src/scaler/decide.ts';
 import { computeHpaDecision } from '../../../src/scaler/hpa/index.ts';
 import { hpaObjectFor } from '../../../src/scaler/hpa-role.ts';
 import { inRatioBand } from '../../../src/scaler/ratio.ts';
+import { lastValue, type Series } from '../../../src/scaler/series.ts';
 import { EMPTY_HISTORY, type DecideResult, type RoleSnapshot, type ScalerHistory } from '../../../src/scaler/types.ts';
 import { H100_8B, pcs, policy } from './fixtures.ts';
 
 const T0 = Date.parse('2026-11-21T00:00:00Z');
+const lastOf = (s: Series | undefined) => (s === undefined ? undefined : lastValue(s));
 
 function example(dir: string) {
   const p = parseScalingPolicy(parse(readFileSync(`policies/${dir}/policy.yaml`, 'utf8')));
@@ -279,15 +281,15 @@ describe('decide: a scaling group of prefill and decode workers', () => {
     expect(out?.inputs['ttftLoad']).toBe(60_000);
     expect(out?.inputs['itlLoad']).toBe(3_000);
     const h = r.history.roles['pd'];
-    expect(h?.requestRate.at(-1)?.value).toBe(20);
-    expect(h?.promptTokens.at(-1)?.value).toBe(3_000);
-    expect(h?.outputTokens.at(-1)?.value).toBe(150);
+    expect(lastOf(h?.requestRate)).toBe(20);
+    expect(lastOf(h?.promptTokens)).toBe(3_000);
+    expect(lastOf(h?.outputTokens)).toBe(150);
   });
 
   it('without the split, the doubled group sums would size prefill for twice the prompts', () => {
     const { phases: _ignored, ...sums } = pd;
     const r = decide(pol, set, { time: T0, roles: { pd: sums } }, EMPTY_HISTORY, T0);
     expect(r.roles.find((o) => o.role === 'pd')?.inputs['ttftLoad']).toBe(120_000);
-    expect(r.history.roles['pd']?.outputTokens.at(-1)?.value).toBeCloseTo(75.5, 9);
+    expect(lastOf(r.history.roles['pd']?.outputTokens)).toBeCloseTo(75.5, 9);
   });
 });

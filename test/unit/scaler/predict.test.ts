@@ -1,14 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { EMPTY_SERIES, seriesOf } from '../../../src/scaler/series.ts';
 import { forecast } from '../../../src/scaler/slo/predict.ts';
 
-const series = (values: number[], step = 15_000) => values.map((value, i) => ({ time: i * step, value }));
+const series = (values: number[], step = 15_000) => seriesOf(values.map((value, i) => ({ time: i * step, value })));
 const opts = (predictor: 'constant' | 'linear' | 'holt') => ({ predictor, alpha: 0.5, beta: 0.3 });
 
 describe('demand predictors', () => {
   it('return undefined without data and the last value with one point', () => {
     for (const p of ['constant', 'linear', 'holt'] as const) {
-      expect(forecast([], 100, opts(p))).toBeUndefined();
+      expect(forecast(EMPTY_SERIES, 100, opts(p))).toBeUndefined();
       expect(forecast(series([7]), 60_000, opts(p))).toBe(7);
     }
   });

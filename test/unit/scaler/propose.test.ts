@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScalingPolicy } from '../../../src/api/scaling-policy.ts';
 import { appendDemand, appendObservation } from '../../../src/scaler/history.ts';
 import { decodeCapacity, decodeItlSeconds, prefillCapacity } from '../../../src/scaler/slo/capacity.ts';
+import { seriesOf } from '../../../src/scaler/series.ts';
 import { loadSeries, riseAtQuantile, sampleMeans } from '../../../src/scaler/slo/demand.ts';
 import { proposeSloReplicas } from '../../../src/scaler/slo/propose.ts';
 import { EMPTY_ROLE_HISTORY, type RoleHistory, type RoleSnapshot } from '../../../src/scaler/types.ts';
@@ -123,7 +124,8 @@ describe('burst headroom: the rise of the load within one look-ahead', () => {
   const near = (actual: number | undefined, expected: number) => {
     expect(Math.abs((actual ?? Number.NaN) / expected - 1)).toBeLessThan(1e-3);
   };
-  const every15s = (values: readonly number[]) => values.map((value, i) => ({ time: i * 15_000, value }));
+  const points15s = (values: readonly number[]) => values.map((value, i) => ({ time: i * 15_000, value }));
+  const every15s = (values: readonly number[]) => seriesOf(points15s(values));
 
   it('a steady trend rises the same every time: no spread, no headroom (the forecast owns trends)', () => {
     expect(riseAtQuantile(every15s(Array.from({ length: 40 }, (_, i) => 100 + 7 * i)), 60_000, 0.9, 5)).toBe(0);
@@ -143,14 +145,14 @@ describe('burst headroom: the rise of the load within one look-ahead', () => {
   it('needs enough pairs one lag apart (a gap in the series pairs nothing across it)', () => {
     const few = every15s([0, 0, 0, 0, 1000, 1000]);
     expect(riseAtQuantile(few, 60_000, 0.9, 5)).toBe(0);
-    const gap = [...every15s([0, 1000, 0, 1000]), ...every15s([0, 1000, 0, 1000]).map((p) => ({ ...p, time: p.time + 600_000 }))];
+    const gap = seriesOf([...points15s([0, 1000, 0, 1000]), ...points15s([0, 1000, 0, 1000]).map((p) => ({ ...p, time: p.time + 600_000 }))]);
     expect(riseAtQuantile(gap, 60_000, 0.9, 1)).toBe(0);
   });
 
   it('loads are request rate × mean length (× the uncached share), joined by scrape time', () => {
-    const rates = [{ time: 0, value: 10 }, { time: 15_000, value: 20 }, { time: 30_000, value: 5 }];
-    const lengths = [{ time: 0, value: 1000 }, { time: 30_000, value: 2000 }];
-    expect(loadSeries(rates, lengths, 0.5)).toEqual([{ time: 0, value: 5000 }, { time: 30_000, value: 5000 }]);
+    const rates = seriesOf([{ time: 0, value: 10 }, { time: 15_000, value: 20 }, { time: 30_000, value: 5 }]);
+    const lengths = seriesOf([{ time: 0, value: 1000 }, { time: 30_000, value: 2000 }]);
+    expect(loadSeries(rates, lengths, 0.5)).toEqual({ times: [0, 30_000], values: [5000, 5000], start: 0, end: 2 });
   });
 
   it('the prefill leg sizes for now + the rise seen in the history', () => {

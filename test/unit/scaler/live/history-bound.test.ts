@@ -4,6 +4,7 @@ import { boundHistory, historyRetention } from '../../../../src/scaler/actuate/h
 import { longestPolicyPeriod, resolveBehavior } from '../../../../src/scaler/behavior/rules.ts';
 import { decide } from '../../../../src/scaler/decide.ts';
 import { computeHpaDecision } from '../../../../src/scaler/hpa/index.ts';
+import { seriesOf } from '../../../../src/scaler/series.ts';
 import type { HorizontalPodAutoscalerBehavior } from '../../../../src/scaler/hpa/types.ts';
 import { EMPTY_HISTORY, EMPTY_ROLE_HISTORY, type HpaObjectHistory, type ScalerHistory } from '../../../../src/scaler/types.ts';
 import { pcs, policy } from '../fixtures.ts';
@@ -57,7 +58,7 @@ describe('boundHistory', () => {
           ...EMPTY_ROLE_HISTORY,
           ...events,
           recommendations: [{ replicas: 5, timestamp: at(-61) }, { replicas: 4, timestamp: at(-60) }, { replicas: 3, timestamp: at(10) }],
-          requestRate: [{ time: at(-1000), value: 1 }],
+          requestRate: seriesOf([{ time: at(-1000), value: 1 }]),
           lastScaleTime: at(-5000),
           hpa: [{ recommendations: [{ replicas: 1, timestamp: at(-61) }, { replicas: 2, timestamp: at(0) }], ...events }],
         },
@@ -72,7 +73,7 @@ describe('boundHistory', () => {
           ...events,
           recommendations: [{ replicas: 4, timestamp: at(-60) }, { replicas: 3, timestamp: at(10) }],
           // Demand series are bounded by the history window where they are kept.
-          requestRate: [{ time: at(-1000), value: 1 }],
+          requestRate: seriesOf([{ time: at(-1000), value: 1 }]),
           lastScaleTime: at(-5000),
           hpa: [{ recommendations: [{ replicas: 2, timestamp: at(0) }], ...events }],
         },

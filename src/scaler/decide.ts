@@ -12,6 +12,7 @@ import { recordScaleEvent } from './behavior/events.ts';
 import { normalizeWithBehavior } from './behavior/normalize.ts';
 import { resolveBehavior } from './behavior/rules.ts';
 import { applyGpuBudget, type BudgetPool } from './budget.ts';
+import { Explanation } from './explanation.ts';
 import { decideHpaRole } from './hpa-role.ts';
 import { appendDemand, appendObservation } from './history.ts';
 import { decideSetReplicas, splitAcrossReplicas } from './levels.ts';
@@ -49,7 +50,7 @@ interface RoleState {
   value: number;
   reason: DecisionReason;
   inputs: Record<string, number>;
-  explanation: string[];
+  explanation: Explanation;
   history: RoleHistory;
 }
 
@@ -103,7 +104,7 @@ export function decide(policy: ScalingPolicy, pcs: PodCliqueSet, snapshot: Scale
       value: current,
       reason: 'WithinTarget',
       inputs: {},
-      explanation: [],
+      explanation: new Explanation(),
       history: h,
     };
 
@@ -130,10 +131,11 @@ export function decide(policy: ScalingPolicy, pcs: PodCliqueSet, snapshot: Scale
       h = { ...h, recommendations: n.recommendations };
       if (n.desired !== p.desired) {
         state.reason = n.scalingLimited.status === 'True' ? 'RateLimited' : 'Stabilized';
+        const [allowed, asked] = [n.desired, p.desired];
         state.explanation.push(
           state.reason === 'RateLimited'
-            ? `The behavior's rate policies allow ${n.desired} this period (asked ${p.desired}).`
-            : `Recent recommendations within the stabilization window hold the size at ${n.desired} (asked ${p.desired}).`,
+            ? () => `The behavior's rate policies allow ${allowed} this period (asked ${asked}).`
+            : () => `Recent recommendations within the stabilization window hold the size at ${allowed} (asked ${asked}).`,
         );
       }
       state.proposed = n.desired;
@@ -157,8 +159,7 @@ export function decide(policy: ScalingPolicy, pcs: PodCliqueSet, snapshot: Scale
       state.proposed = sum(state.splitStart);
       state.reason = 'HpaRecommendation';
       for (const r of results) {
-        const rescale = r.decision.rescaleReason !== undefined ? ` (${r.decision.rescaleReason})` : '';
-        state.explanation.push(`HPA for ${r.name}: ${r.current} → ${r.desired}${rescale}.`);
+        state.explanation.push(() => `HPA for ${r.name}: ${r.current} → ${r.desired}${r.decision.rescaleReason !== undefined ? ` (${r.decision.rescaleReason})` : ''}.`);
       }
     }
     state.history = h;
@@ -178,7 +179,7 @@ export function decide(policy: ScalingPolicy, pcs: PodCliqueSet, snapshot: Scale
     roles: states.map((s) => ({ name: s.role.name, wanted: s.proposed, perReplicaMin: s.lo, perReplicaMax: s.hi })),
   });
   let setDesired = set.desired;
-  const setExplanation = [...set.explanation];
+  const setExplanation = new Explanation(set.explanation);
   let setReason = set.reason;
 
   // Fixed GPU users: cliques no role scales, and roles we could not decide for (at their template size).
@@ -191,7 +192,8 @@ export function decide(policy: ScalingPolicy, pcs: PodCliqueSet, snapshot: Scale
     while (setDesired > Math.max(setCurrent, spec.set.minReplicas) && floorsAt(setDesired) > budget) setDesired--;
     if (setDesired !== wanted) {
       setReason = setDesired === setCurrent ? 'GpuBudget' : setReason;
-      setExplanation.push(`The GPU budget of ${budget} holds the set's minimum sizes for ${setDesired} replica(s) only: the set stops at ${setDesired}.`);
+      const stop = setDesired;
+      setExplanation.push(() => `The GPU budget of ${budget} holds the set's minimum sizes for ${stop} replica(s) only: the set stops at ${stop}.`);
     }
   }
 
@@ -202,9 +204,8 @@ export function decide(policy: ScalingPolicy, pcs: PodCliqueSet, snapshot: Scale
     const bounded = Math.min(hi, Math.max(lo, s.value));
     if (bounded !== s.value) {
       s.reason = bounded !== lo ? 'BoundedByMax' : s.lo === s.target.minAvailable ? 'MinAvailableFloor' : 'BoundedByMin';
-      s.explanation.push(
-        `Bounded to ${bounded}: ${setDesired} set replica(s) × [${s.lo}, ${s.hi}] per replica${s.reason === 'MinAvailableFloor' ? ` (minAvailable ${s.target.minAvailable})` : ''}.`,
-      );
+      const floorNote = s.reason === 'MinAvailableFloor' ? ` (minAvailable ${s.target.minAvailable})` : '';
+      s.explanation.push(() => `Bounded to ${bounded}: ${setDesired} set replica(s) × [${s.lo}, ${s.hi}] per replica${floorNote}.`);
       s.value = bounded;
     }
   }
@@ -269,18 +270,17 @@ export function decide(policy: ScalingPolicy, pcs: PodCliqueSet, snapshot: Scale
     const inputs = s.inputs;
     inputs['desired'] = desired;
     inputs['setReplicas'] = setDesired;
-    const summary = `${s.role.name}: ${s.current} → ${desired} ${s.target.kind === 'PodClique' ? 'pods' : 'instances'} over ${setDesired} set replica(s).`;
-    const explanation = [...s.explanation, summary];
+    const explanation = s.explanation.with(() => `${s.role.name}: ${s.current} → ${desired} ${s.target.kind === 'PodClique' ? 'pods' : 'instances'} over ${setDesired} set replica(s).`);
     // Objects of one role share their inputs and explanation (plain data, never mutated).
     const existingInputs = inputs;
     existingInputs['exists'] = 1;
     let newInputs: Record<string, number> | undefined;
-    let newExplanation: string[] | undefined;
+    let newExplanation: Explanation | undefined;
     perReplica.forEach((v, i) => {
       const exists = i < setCurrent;
       if (!exists) {
         newInputs ??= { ...inputs, exists: 0 };
-        newExplanation ??= [...explanation, `Grove creates this object from the template (${s.target.templateReplicas}); its size is set once it exists.`];
+        newExplanation ??= explanation.with(() => `Grove creates this object from the template (${s.target.templateReplicas}); its size is set once it exists.`);
       }
       decisions.push({
         kind: s.target.kind,

@@ -1,6 +1,7 @@
 // Plain data in and out of decide(): the scaler does not depend on how signals were gathered.
 // Times are epoch milliseconds, as in the HPA core; durations in the policy are seconds.
 import type { HpaSnapshot, ScaleEvent, TimestampedRecommendation } from './hpa/snapshot.ts';
+import type { Explanation } from './explanation.ts';
 import { EMPTY_OBSERVATIONS, EMPTY_SERIES, type ObservationSeries, type Series } from './series.ts';
 
 /** Latency percentiles of one window, seconds, keyed like the policy names them: { p90: 0.31, p99: 0.8 }. */
@@ -97,8 +98,8 @@ export interface Decision {
   readonly desired: number;
   readonly reason: DecisionReason;
   readonly inputs: Readonly<Record<string, number>>;
-  /** Plain sentences, in the order the steps ran. */
-  readonly explanation: readonly string[];
+  /** Plain sentences, in the order the steps ran (`.text`; formatted on first read). */
+  readonly explanation: Explanation;
 }
 
 /** Set-wide result for one role (what the policy status shows). */
@@ -111,7 +112,7 @@ export interface RoleOutcome {
   readonly desired: number;
   readonly reason: DecisionReason;
   readonly inputs: Readonly<Record<string, number>>;
-  readonly explanation: readonly string[];
+  readonly explanation: Explanation;
 }
 
 /** One (per-replica load, latency) observation for the online fit. */
@@ -158,7 +159,7 @@ export interface SetOutcome {
   readonly current: number;
   readonly desired: number;
   readonly reason: DecisionReason;
-  readonly explanation: readonly string[];
+  readonly explanation: Explanation;
 }
 
 export interface DecideResult {

@@ -49,7 +49,8 @@ async function recordEvent(deps: ActuatorDeps, ctx: ActuationContext, c: Planned
 }
 
 async function applyOne(deps: ActuatorDeps, ctx: ActuationContext, c: PlannedChange): Promise<ChangeOutcome> {
-  const fields = { policy: ctx.policy, role: c.role ?? '', kind: c.target.kind, target: c.target.name, from: c.from, to: c.to, reason: c.reason, action: c.action };
+  // The decision's sentences go with every line about a change: the log is where an operator asks "why".
+  const fields = { policy: ctx.policy, role: c.role ?? '', kind: c.target.kind, target: c.target.name, from: c.from, to: c.to, reason: c.reason, action: c.action, explanation: c.explanation.text };
   return tracer().startActiveSpan('canopy.scaler.rescale', async (span) => {
     span.setAttributes({
       'canopy.policy': ctx.policy,

@@ -2,6 +2,7 @@
 // here repeat two promises the decision already keeps, because a wrong write is worse than a missed one:
 // never below a clique's or group's minAvailable, and never a scale-down while the role's signals are out.
 import type { ScaleTarget } from '../../kube/scale.ts';
+import type { Explanation } from '../explanation.ts';
 import type { Decision, DecideResult, DecisionReason } from '../types.ts';
 
 export type ChangeAction = 'scale' | 'advisory' | 'held' | 'refused';
@@ -23,6 +24,8 @@ export interface PlannedChange {
   readonly action: ChangeAction;
   /** Why a change is held or refused; the decision's reason text otherwise. */
   readonly why: string;
+  /** decide()'s sentences for this object (formatted when first read: for changes only). */
+  readonly explanation: Explanation;
   readonly event: ChangeEvent | undefined;
 }
 
@@ -73,7 +76,7 @@ function plannedChange(d: Decision, input: PlanInput): PlannedChange | undefined
   // Objects of set replicas that do not exist yet: Grove creates them from the template.
   if (d.inputs['exists'] === 0) return undefined;
   const target: ScaleTarget = { kind: d.kind, namespace: input.namespace, name: d.name };
-  const base = { target, role: d.role, from: d.current, to: d.desired, reason: d.reason };
+  const base = { target, role: d.role, from: d.current, to: d.desired, reason: d.reason, explanation: d.explanation };
   const down = d.desired < d.current;
   const outage = d.role === undefined ? input.outages.size > 0 : input.outages.has(d.role);
   if (down && outage) {

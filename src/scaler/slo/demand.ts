@@ -113,11 +113,39 @@ export function riseAtQuantile(series: Series, lagMs: number, quantile: number, 
   return Math.max(0, probit(quantile) * MAD_TO_SIGMA * medianAbsoluteDeviation(changes.subarray(0, n)));
 }
 
-/** Median of xs, sorting them in place (a Float64Array sorts numerically without a comparator). */
+/** The k-th smallest of xs (0-based), reordering xs so that every element before k is ≤ it (Hoare's selection). */
+function selectInPlace(xs: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (hi > lo) {
+    const pivot = xs[(lo + hi) >> 1] ?? 0;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((xs[i] ?? 0) < pivot) i++;
+      while ((xs[j] ?? 0) > pivot) j--;
+      if (i <= j) {
+        const t = xs[i] ?? 0;
+        xs[i++] = xs[j] ?? 0;
+        xs[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return xs[k] ?? NaN;
+}
+
+/** Median of xs (halfway between the two middle values for an even count), reordering xs. */
 function medianInPlace(xs: Float64Array): number {
-  xs.sort();
   const mid = xs.length >> 1;
-  return xs.length % 2 === 1 ? (xs[mid] ?? NaN) : ((xs[mid - 1] ?? NaN) + (xs[mid] ?? NaN)) / 2;
+  const upper = selectInPlace(xs, mid);
+  if (xs.length % 2 === 1) return upper;
+  let lower = -Infinity;
+  for (let i = 0; i < mid; i++) lower = Math.max(lower, xs[i] ?? -Infinity);
+  // Interpolated as simple-statistics does (numpy's linear method), to the last bit.
+  return lower + 0.5 * (upper - lower);
 }
 
 /** Median of |x − median(x)|, as simple-statistics defines it, without its copies. */

@@ -7,7 +7,8 @@ import { decodeCapacity, decodeItlSeconds, prefillCapacity, prefillTtftSeconds, 
 import { loadSeries, riseAtQuantile, roleDemand, type DemandPair } from './demand.ts';
 import { matchTimes, type ObservationSeries, type Series } from '../series.ts';
 import { fitLatency, fittedCapacity, fittedLatency } from './fit.ts';
-import { fitBurstiness, queueingPrefillCapacity, queueingTtftSeconds, type Burstiness, type BurstinessPoint } from './queueing.ts';
+import { BurstinessFit, queueingPrefillCapacity, queueingTtftSeconds, type Burstiness } from './queueing.ts';
+import { Explanation } from '../explanation.ts';
 import { fmt, pct } from '../format.ts';
 
 export interface SloProposal {
@@ -15,7 +16,8 @@ export interface SloProposal {
   readonly desired: number;
   readonly reason: DecisionReason;
   readonly inputs: Record<string, number>;
-  readonly explanation: string[];
+  /** Formatted on first read (most are never read). */
+  readonly explanation: Explanation;
   /** What to remember for the online fit. */
   readonly observation: LatencyObservation;
 }
@@ -62,16 +64,15 @@ function usableCapacity(c: Capacity): Capacity | undefined {
 /** The burst term κ from the role's own history: observed TTFT at the per-replica load, joined with the prompt length seen then. */
 function observedBurstiness(p: PrefillProfile, h: RoleHistory, keep: number, target: PercentileTarget, minObservations: number): Burstiness {
   const o = h.observations;
-  const at = matchTimes(o, h.promptTokens);
-  const points: BurstinessPoint[] = [];
+  const prompts = h.promptTokens;
+  const at = matchTimes(o, prompts);
+  const fit = new BurstinessFit(p, target.percentile / 100);
   for (let k = 0; k < at.length; k++) {
     const j = at[k] ?? -1;
-    const i = o.start + k;
-    const load = o.promptLoad[i] ?? NaN;
-    const ttft = o.ttft[i] ?? NaN;
-    if (j >= 0 && !Number.isNaN(load) && !Number.isNaN(ttft)) points.push({ load, ttft, promptTokens: (h.promptTokens.values[j] ?? 0) * keep });
+    // NaN (not observed) fails fit.add's finiteness check, as an absent point would.
+    if (j >= 0) fit.add(o.promptLoad[o.start + k] ?? NaN, o.ttft[o.start + k] ?? NaN, (prompts.values[j] ?? 0) * keep);
   }
-  return fitBurstiness(p, points, minObservations, target.percentile / 100);
+  return fit.result(minObservations);
 }
 
 /** (load, latency) pairs of the observations where both were observed. */
@@ -187,7 +188,7 @@ export function proposeSloReplicas(input: SloRoleInput): SloProposal {
   const lookAhead = spec.prediction.startupSeconds + spec.prediction.horizonSeconds;
   const demand = roleDemand(s, h, signals, now, lookAhead, spec.prediction);
   const legs = buildLegs(role, s, h, demand, spec.scaleIn.minObservations, lookAhead);
-  const explanation: string[] = [];
+  const explanation = new Explanation();
   const inputs: Record<string, number> = { current: n, ready: s.readyReplicas };
   const serving = Math.max(1, Math.min(n, s.readyReplicas) || n);
 
@@ -216,26 +217,30 @@ export function proposeSloReplicas(input: SloRoleInput): SloProposal {
     if (leg.capacity === undefined || leg.load === undefined) continue;
     sized = true;
     work = combine(work, leg.load / leg.capacity.perReplica);
-    inputs[key.capacity] = leg.capacity.perReplica;
+    const { capacity, load } = leg;
+    inputs[key.capacity] = capacity.perReplica;
     explanation.push(
-      `${leg.name} p${leg.target.percentile} ≤ ${fmt(leg.target.targetSeconds)} s: one replica carries ${fmt(leg.capacity.perReplica)} ${leg.unit} ` +
-        `(${leg.source === 'fit' ? 'fitted online' : leg.source === 'measured' ? 'measured capacity' : 'profile'}); demand is ${fmt(leg.load)} ${leg.unit} ` +
+      () =>
+        `${leg.name} p${leg.target.percentile} ≤ ${fmt(leg.target.targetSeconds)} s: one replica carries ${fmt(capacity.perReplica)} ${leg.unit} ` +
+        `(${leg.source === 'fit' ? 'fitted online' : leg.source === 'measured' ? 'measured capacity' : 'profile'}); demand is ${fmt(load)} ${leg.unit} ` +
         `(the larger of now and the ${spec.prediction.predictor} forecast ${fmt(lookAhead)} s ahead` +
         (leg.rise > 0 ? `, plus ${fmt(leg.rise)} for the rise seen within ${fmt(lookAhead)} s at p${leg.target.percentile}).` : ').'),
     );
-    if (leg.burstiness !== undefined) {
-      inputs[key.burst] = leg.burstiness.burst;
+    const burst = leg.burstiness;
+    if (burst !== undefined) {
+      inputs[key.burst] = burst.burst;
       explanation.push(
-        `Queueing: requests wait behind bursts of ${fmt(leg.burstiness.burst)} prompts' work (${leg.burstiness.points > 0 ? `fitted to ${leg.burstiness.points} observed TTFT percentiles` : 'none observed yet'}) plus the Poisson queue; ` +
+        () =>
+          `Queueing: requests wait behind bursts of ${fmt(burst.burst)} prompts' work (${burst.points > 0 ? `fitted to ${burst.points} observed TTFT percentiles` : 'none observed yet'}) plus the Poisson queue; ` +
           `each replica's prompt load is kept within what the TTFT target leaves for waiting.`,
       );
     }
-    if (!leg.capacity.reachable) explanation.push(`No replica count meets ${leg.name} ≤ ${fmt(leg.target.targetSeconds)} s at this request shape; sizing for best effort.`);
+    if (!capacity.reachable) explanation.push(() => `No replica count meets ${leg.name} ≤ ${fmt(leg.target.targetSeconds)} s at this request shape; sizing for best effort.`);
   }
   const floor = sized ? Math.ceil(work - 1e-9) : 0;
   if (sized) {
     inputs['predictedReplicas'] = floor;
-    explanation.push(`The predicted demand needs ${floor} replica${floor === 1 ? '' : 's'}.`);
+    explanation.push(() => `The predicted demand needs ${floor} replica${floor === 1 ? '' : 's'}.`);
   }
 
   // Reactive pressure from what the engines report right now.
@@ -253,19 +258,19 @@ export function proposeSloReplicas(input: SloRoleInput): SloProposal {
   const queueHigh = queue !== undefined && (n === 0 ? queue > 0 : queue / n > queuePerReplica);
   const kvHigh = kv !== undefined && kv > kvLimit;
   const pressure: DecisionReason | undefined = missed.length > 0 ? 'SloMissed' : queueHigh ? 'QueueHigh' : kvHigh ? 'KvCacheHigh' : undefined;
-  for (const l of missed) explanation.push(`Observed ${l.name} p${l.target.percentile} is ${fmt(l.observed ?? 0)} s, above the ${fmt(l.target.targetSeconds)} s target.`);
-  if (queueHigh) explanation.push(`${fmt(queue)} requests are waiting, more than ${fmt(queuePerReplica)} per replica.`);
-  if (kvHigh) explanation.push(`KV cache is ${pct(kv)} full, above ${pct(kvLimit)}.`);
+  for (const l of missed) explanation.push(() => `Observed ${l.name} p${l.target.percentile} is ${fmt(l.observed ?? 0)} s, above the ${fmt(l.target.targetSeconds)} s target.`);
+  if (queueHigh) explanation.push(() => `${fmt(queue)} requests are waiting, more than ${fmt(queuePerReplica)} per replica.`);
+  if (kvHigh) explanation.push(() => `KV cache is ${pct(kv)} full, above ${pct(kvLimit)}.`);
 
   const reactive = pressure !== undefined && converged ? n + 1 : n;
   const up = Math.max(floor, reactive);
   if (up > n) {
     const reason: DecisionReason = floor >= reactive ? 'PredictedDemand' : (pressure ?? 'PredictedDemand');
-    explanation.push(reason === 'PredictedDemand' ? `Scaling out to ${up} ahead of the forecast demand.` : `Adding one replica to relieve it.`);
+    explanation.push(reason === 'PredictedDemand' ? () => `Scaling out to ${up} ahead of the forecast demand.` : 'Adding one replica to relieve it.');
     return { desired: up, reason, inputs, explanation, observation };
   }
   if (pressure !== undefined) {
-    explanation.push(converged ? `Holding at ${n}.` : `Holding at ${n} while ${n - s.readyReplicas} replica(s) start; the last change has not converged.`);
+    explanation.push(converged ? () => `Holding at ${n}.` : () => `Holding at ${n} while ${n - s.readyReplicas} replica(s) start; the last change has not converged.`);
     return { desired: n, reason: converged ? pressure : 'WaitingForConvergence', inputs, explanation, observation };
   }
   if (n === 0) {
@@ -273,7 +278,7 @@ export function proposeSloReplicas(input: SloRoleInput): SloProposal {
     return { desired: 0, reason: 'WithinTarget', inputs, explanation, observation };
   }
   if (!converged) {
-    explanation.push(`Not scaling in while ${n - s.readyReplicas} replica(s) are not ready.`);
+    explanation.push(() => `Not scaling in while ${n - s.readyReplicas} replica(s) are not ready.`);
     return { desired: n, reason: 'WaitingForConvergence', inputs, explanation, observation };
   }
 
@@ -308,17 +313,14 @@ export function proposeSloReplicas(input: SloRoleInput): SloProposal {
   };
   let m = n;
   while (m > 0 && passes(m - 1)) m--;
-  if (m < n) {
+  const scaledIn = m;
+  if (scaledIn < n) {
     explanation.push(
-      `Spread over ${m} replica${m === 1 ? '' : 's'} instead of ${n}, every signal stays within ${pct(headroom)} of its limit: scaling in to ${m}.`,
+      () => `Spread over ${scaledIn} replica${scaledIn === 1 ? '' : 's'} instead of ${n}, every signal stays within ${pct(headroom)} of its limit: scaling in to ${scaledIn}.`,
     );
-    return { desired: m, reason: 'ScaleInHeadroom', inputs, explanation, observation };
+    return { desired: scaledIn, reason: 'ScaleInHeadroom', inputs, explanation, observation };
   }
-  explanation.push(
-    n > 1
-      ? `Spread over ${n - 1} replicas the load would exceed ${pct(headroom)} of a limit; holding at ${n}.`
-      : `Holding at ${n}.`,
-  );
+  explanation.push(n > 1 ? () => `Spread over ${n - 1} replicas the load would exceed ${pct(headroom)} of a limit; holding at ${n}.` : () => `Holding at ${n}.`);
   return { desired: n, reason: 'WithinTarget', inputs, explanation, observation };
 }
 

@@ -69,20 +69,39 @@ export function queueingPrefillCapacity(p: PrefillProfile, targetSeconds: number
  * usable observations (load within the informative range, prompt length known); otherwise κ = 0.
  */
 export function fitBurstiness(p: PrefillProfile, points: readonly BurstinessPoint[], minPoints: number, quantile: number): Burstiness {
-  const kingman = kingmanCoefficient(quantile);
-  let excess = 0;
-  let scale = 0;
-  let used = 0;
-  for (const o of points) {
-    if (!(Number.isFinite(o.load) && Number.isFinite(o.ttft) && Number.isFinite(o.promptTokens)) || o.promptTokens <= 0) continue;
-    const rho = p.secondsPerToken * o.load;
-    if (rho < MIN_UTILISATION || rho > MAX_UTILISATION) continue;
-    const work = p.secondsPerToken * o.promptTokens;
-    const wait = o.ttft - p.baseSeconds - work;
-    excess += wait - (work / (1 - rho)) * kingman * rho;
-    scale += work / (1 - rho);
-    used++;
+  const fit = new BurstinessFit(p, quantile);
+  for (const o of points) fit.add(o.load, o.ttft, o.promptTokens);
+  return fit.result(minPoints);
+}
+
+/** fitBurstiness's sums, fed one observation at a time (the scaler reads them straight from its history columns). */
+export class BurstinessFit {
+  readonly #p: PrefillProfile;
+  readonly #kingman: number;
+  #excess = 0;
+  #scale = 0;
+  #used = 0;
+
+  constructor(p: PrefillProfile, quantile: number) {
+    this.#p = p;
+    this.#kingman = kingmanCoefficient(quantile);
   }
-  if (used < Math.max(1, minPoints) || !(scale > 0)) return { kingman, burst: 0, points: 0 };
-  return { kingman, burst: Math.min(MAX_BURST, Math.max(0, excess / scale)), points: used };
+
+  add(load: number, ttft: number, promptTokens: number): void {
+    if (!(Number.isFinite(load) && Number.isFinite(ttft) && Number.isFinite(promptTokens)) || promptTokens <= 0) return;
+    const p = this.#p;
+    const rho = p.secondsPerToken * load;
+    if (rho < MIN_UTILISATION || rho > MAX_UTILISATION) return;
+    const work = p.secondsPerToken * promptTokens;
+    const wait = ttft - p.baseSeconds - work;
+    this.#excess += wait - (work / (1 - rho)) * this.#kingman * rho;
+    this.#scale += work / (1 - rho);
+    this.#used++;
+  }
+
+  result(minPoints: number): Burstiness {
+    const kingman = this.#kingman;
+    if (this.#used < Math.max(1, minPoints) || !(this.#scale > 0)) return { kingman, burst: 0, points: 0 };
+    return { kingman, burst: Math.min(MAX_BURST, Math.max(0, this.#excess / this.#scale)), points: this.#used };
+  }
 }

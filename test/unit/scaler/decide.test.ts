@@ -46,7 +46,7 @@ describe('decide on the example policies', () => {
     expect(decode?.reason).toBe('RateLimited');
     expect(inRatioBand(totals(r, 'prefill'), totals(r, 'decode'), { min: 0.25, max: 1 })).toBe(true);
     expect(r.decisions.at(-1)).toMatchObject({ kind: 'PodCliqueSet', name: 'dsr1-disagg', current: 1, desired: 1 });
-    expect(decode?.explanation.join('\n')).toMatch(/output tokens\/s/);
+    expect(decode?.explanation.text.join('\n')).toMatch(/output tokens\/s/);
     expect(r.warnings).toEqual([]);
   });
 

@@ -114,7 +114,7 @@ describe('SLO proposal: bursty arrivals (queueing prefill model)', () => {
     expect(burst).toBeGreaterThan(21.2);
     expect(out.inputs['ttftCapacityPerReplica']).toBeCloseTo(prefillCapacity(H100_8B.prefill, 0.5, 1000).perReplica / (1 + burst), 3);
     expect(out.reason).toBe('PredictedDemand');
-    expect(out.explanation.some((e) => e.includes('No replica count meets TTFT'))).toBe(true);
+    expect(out.explanation.text.some((e) => e.includes('No replica count meets TTFT'))).toBe(true);
   });
 });
 
@@ -267,7 +267,7 @@ describe('SLO proposal: scale-in', () => {
       h = out.history;
     });
     expect(out?.inputs['itlCapacityPerReplica']).toBeCloseTo(1000, 6);
-    expect(out?.explanation.join(' ')).toMatch(/fitted online/);
+    expect(out?.explanation.text.join(' ')).toMatch(/fitted online/);
     // 4000 tokens/s at 1000 per replica needs 4, and 4 → 3 would leave 1,333 per replica, over 80 % of 1000.
     expect(out?.desired).toBe(4);
   });

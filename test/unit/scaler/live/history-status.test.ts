@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Explanation } from '../../../../src/scaler/explanation.ts';
 import { scalingPolicyStatusSchema, type ScalingPolicyStatus } from '../../../../src/api/scaling-policy.ts';
 import { scalingPolicyCustomResourceDefinition } from '../../../../src/api/scaling-policy-crd.ts';
 import type { JsonSchema } from '../../../../src/api/crd/schema.ts';
@@ -84,7 +85,7 @@ const history = fc
   }));
 
 function result(): DecideResult {
-  return { actuation: 'scale', decisions: [], roles: [], set: { current: 1, desired: 1, reason: 'SetHeld', explanation: [] }, history: { roles: {}, set: {} }, warnings: [] };
+  return { actuation: 'scale', decisions: [], roles: [], set: { current: 1, desired: 1, reason: 'SetHeld', explanation: new Explanation() }, history: { roles: {}, set: {} }, warnings: [] };
 }
 
 const KINDS = { frontend: 'PodClique', decode: 'PodCliqueScalingGroup', router: 'PodClique' } as const;

@@ -94,7 +94,10 @@ describe('ScalerLoop', () => {
     expect(h.cluster.replicas('PodCliqueSet', 'svc')).toBe(2);
     expect(h.sink.events.at(-1)).toMatchObject({ target: { kind: 'PodCliqueSet', name: 'svc', uid: 'pcs-uid' }, reason: 'SuccessfulRescale' });
     expect(h.cluster.policyStatus('svc')?.['set']).toEqual({ current: 1, desired: 2, reason: 'SetResized', lastScaleTime: '2026-11-21T00:00:30.000Z' });
-    expect(h.logs.some((l) => (JSON.parse(l) as { msg: string }).msg === 'rescaled')).toBe(true);
+    // The log line of each change carries decide()'s sentences: here, why the set grew.
+    const rescaled = h.logs.map((l) => JSON.parse(l) as { msg: string; kind?: string; explanation?: string[] }).filter((l) => l.msg === 'rescaled');
+    expect(rescaled.find((l) => l.kind === 'PodCliqueSet')?.explanation?.join(' ')).toMatch(/set/i);
+    expect(rescaled.find((l) => l.kind === 'PodCliqueScalingGroup')?.explanation?.join(' ')).toMatch(/output tokens\/s/);
   });
 
   it('does not patch in advisory mode; Events and status say what it would do', async () => {

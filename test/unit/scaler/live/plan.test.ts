@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { Explanation } from '../../../../src/scaler/explanation.ts';
 import { planActuation, rescaleMessage, type PlanInput } from '../../../../src/scaler/actuate/plan.ts';
 import { EMPTY_HISTORY, type Decision, type DecideResult } from '../../../../src/scaler/types.ts';
 import { NS } from './fixtures.ts';
 
 function decision(d: Partial<Decision> & Pick<Decision, 'kind' | 'name' | 'current' | 'desired'>): Decision {
-  return { reason: 'SloMissed', inputs: { exists: 1 }, explanation: [], ...d };
+  return { reason: 'SloMissed', inputs: { exists: 1 }, explanation: new Explanation(), ...d };
 }
 
 function result(decisions: Decision[], actuation: 'scale' | 'advisory' = 'scale'): DecideResult {
@@ -13,7 +14,7 @@ function result(decisions: Decision[], actuation: 'scale' | 'advisory' = 'scale'
     actuation,
     decisions,
     roles: [],
-    set: { current: set?.current ?? 1, desired: set?.desired ?? 1, reason: 'SetHeld', explanation: [] },
+    set: { current: set?.current ?? 1, desired: set?.desired ?? 1, reason: 'SetHeld', explanation: new Explanation() },
     history: EMPTY_HISTORY,
     warnings: [],
   };

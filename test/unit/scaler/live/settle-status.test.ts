@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Explanation } from '../../../../src/scaler/explanation.ts';
 import { scalingPolicyStatusSchema } from '../../../../src/api/scaling-policy.ts';
 import type { PlannedChange } from '../../../../src/scaler/actuate/plan.ts';
 import { settleHistory, type ChangeOutcome } from '../../../../src/scaler/actuate/settle.ts';
@@ -14,6 +15,7 @@ const change = (role: string | undefined, kind: PlannedChange['target']['kind'],
   reason: 'SloMissed',
   action,
   why: 'because',
+  explanation: new Explanation(['because']),
   event: undefined,
 });
 
@@ -94,9 +96,9 @@ function result(): DecideResult {
     actuation: 'scale',
     decisions: [],
     roles: [
-      { role: 'frontend', kind: 'PodClique', target: 'fe', current: 1, desired: 3, reason: 'PredictedDemand', inputs: { current: 1, ttftLoad: 2500, bad: Number.NaN }, explanation: [] },
+      { role: 'frontend', kind: 'PodClique', target: 'fe', current: 1, desired: 3, reason: 'PredictedDemand', inputs: { current: 1, ttftLoad: 2500, bad: Number.NaN }, explanation: new Explanation() },
     ],
-    set: { current: 1, desired: 1, reason: 'SetHeld', explanation: [] },
+    set: { current: 1, desired: 1, reason: 'SetHeld', explanation: new Explanation() },
     history: EMPTY_HISTORY,
     warnings: [],
   };

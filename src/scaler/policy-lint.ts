@@ -1,7 +1,8 @@
 // Checks a parsed ScalingPolicy against the PodCliqueSet it targets. Pure: findings carry the field path; the
 // CLI turns paths into file:line:col.
 import type { PodCliqueSet } from '../api/index.ts';
-import { roleTargetKind, roleTargetName, type ScalingPolicy } from '../api/scaling-policy.ts';
+import { roleTargetKind, roleTargetName, type PolicyMetricSpec, type ScalingPolicy } from '../api/scaling-policy.ts';
+import { isSignalName, latencySignalName } from '../signals/names.ts';
 import { inRatioBand } from './ratio.ts';
 import { resolveTarget, unmanagedGpusPerSetReplica, type ResolvedTarget } from './targets.ts';
 
@@ -9,6 +10,20 @@ export interface LintFinding {
   readonly severity: 'error' | 'warning';
   readonly path: readonly (string | number)[];
   readonly message: string;
+}
+
+// The live scaler feeds hpa roles from Canopy's own signals; it has no metrics.k8s.io (metrics-server) client,
+// and Prometheus names outside the signal set are not collected. Such a role is held at its size, its status
+// saying the metric is unavailable; `canopy hpa explain` still computes it from given values.
+const NO_RESOURCE_SOURCE = 'the live scaler reads no metrics.k8s.io resource metrics yet, so this role is held at its size (status: MetricsUnavailable)';
+
+function liveUnreadable(m: PolicyMetricSpec): string | undefined {
+  if (m.type === 'Resource' || m.type === 'ContainerResource') return `${m.type} metric: ${NO_RESOURCE_SOURCE}`;
+  const name = m.pods?.metric.name ?? m.object?.metric.name ?? m.external?.metric.name;
+  if (name !== undefined && !isSignalName(name)) {
+    return `metric "${name}" is not one of Canopy's signals (e.g. ${latencySignalName('ttft', 90)}, queue_waiting): the live scaler has no value for it and holds this role at its size`;
+  }
+  return undefined;
 }
 
 /** Checks that need no PodCliqueSet. */
@@ -20,8 +35,12 @@ export function lintPolicy(policy: ScalingPolicy): LintFinding[] {
   }
   spec.roles.forEach((role, i) => {
     if (role.mode === 'hpa' && (role.metrics === undefined || role.metrics.length === 0)) {
-      out.push({ severity: 'warning', path: ['spec', 'roles', i, 'mode'], message: 'hpa role without metrics: the HPA default applies (CPU at 80 % of requests)' });
+      out.push({ severity: 'warning', path: ['spec', 'roles', i, 'mode'], message: `hpa role without metrics: the HPA default applies (CPU at 80 % of requests); ${NO_RESOURCE_SOURCE}` });
     }
+    role.metrics?.forEach((m, k) => {
+      const unread = liveUnreadable(m);
+      if (unread !== undefined) out.push({ severity: 'warning', path: ['spec', 'roles', i, 'metrics', k], message: unread });
+    });
     if (role.mode === 'slo' && role.profile === undefined) {
       out.push({
         severity: 'warning',

@@ -27,6 +27,17 @@ describe('policy lint', () => {
     expect(r.ok).toBe(true);
   });
 
+  it('warns, at the metric, about hpa metrics the live scaler has no source for (resource metrics, names outside the signal set)', () => {
+    const r = lintPolicySources([src('policies/disaggregated-multi-node/policy.yaml')]);
+    expect(r.ok).toBe(true);
+    expect(r.lines.find((l) => l.includes('spec.roles[0].metrics[0]'))).toMatch(/:25:11: .*warning: Resource metric: the live scaler reads no metrics\.k8s\.io/);
+    const renamed = readFileSync('policies/agentic-pipeline/policy.yaml', 'utf8').replace('name: requests_running', 'name: vllm_num_requests_running');
+    const u = lintPolicySources([{ file: 'renamed.yaml', text: renamed }]);
+    expect(u.lines.find((l) => l.includes('spec.roles[3].metrics[0]'))).toMatch(/warning: metric "vllm_num_requests_running" is not one of Canopy's signals/);
+    // The example itself uses Canopy's own name for the running-requests gauge.
+    expect(lintPolicySources([src('policies/agentic-pipeline/policy.yaml')]).lines.some((l) => l.includes('roles[3].metrics'))).toBe(false);
+  });
+
   const pcs = src('policies/disaggregated-multi-node/podcliqueset.yaml');
   const policyText = readFileSync('policies/disaggregated-multi-node/policy.yaml', 'utf8');
 
@@ -43,14 +54,15 @@ describe('policy lint', () => {
       const i = lines.findIndex((l) => l.includes(needle));
       return `${i + 1}:${(lines[i] ?? '').indexOf(needle) + needle.replace(/\S+$/, '').length + 1}`;
     };
-    expect(r.lines).toEqual([
+    const errors = r.lines.filter((l) => !l.includes('warning:'));
+    expect(errors).toEqual([
       `bad.yaml:${at('minReplicas: ')}: spec.roles[0].minReplicas: minReplicas 1 is below the PodClique's minAvailable 2`,
       `bad.yaml:${at('podCliqueScalingGroup: decoder')}: spec.roles[2].target.podCliqueScalingGroup: PodCliqueSet "dsr1-disagg" has no podCliqueScalingGroup "decoder"`,
       // frontend (2 pods, no GPU) + prefill 1 × 16 at the floors: 16 fits, decode is not resolved.
-      ...r.lines.slice(2),
+      ...errors.slice(2),
     ]);
     const strict = lintPolicySources([{ file: 'b2.yaml', text: policyText.replace('maxGpus: 128', 'maxGpus: 16') }], pcs);
-    expect(strict.lines).toEqual([`b2.yaml:${text.split('\n').findIndex((l) => l.includes('maxGpus')) + 1}:14: spec.gpuBudget.maxGpus: the minimum sizes already need 32 GPUs (1 set replica(s)), over the budget of 16`]);
+    expect(strict.lines.filter((l) => !l.includes('warning:'))).toEqual([`b2.yaml:${text.split('\n').findIndex((l) => l.includes('maxGpus')) + 1}:14: spec.gpuBudget.maxGpus: the minimum sizes already need 32 GPUs (1 set replica(s)), over the budget of 16`]);
   });
 
   it('reports a ratio band no sizes can reach', () => {
@@ -70,7 +82,7 @@ describe('policy lint', () => {
     expect(r.ok).toBe(false);
     const line = text.split('\n').findIndex((l) => l.includes('decode: [decode, frontend]'));
     const col = (text.split('\n')[line] ?? '').indexOf('frontend]') + 1;
-    expect(r.lines).toEqual([`pc.yaml:${line + 1}:${col}: spec.roles[1].slo.phaseCliques.decode[1]: "frontend" is not a member clique of scaling group "pd" (cliqueNames: prefill, decode)`]);
+    expect(r.lines.filter((l) => !l.includes('warning:'))).toEqual([`pc.yaml:${line + 1}:${col}: spec.roles[1].slo.phaseCliques.decode[1]: "frontend" is not a member clique of scaling group "pd" (cliqueNames: prefill, decode)`]);
   });
 
   it('reports schema errors at the offending field', () => {

@@ -31,6 +31,7 @@ const INT64_MAX = 9_223_372_036_854_775_807n;
 const INT64_MIN = -9_223_372_036_854_775_808n;
 /** apimachinery caps arbitrary-precision values at 2⁶³−1 base units. */
 const MAX_ALLOWED_NANOS = INT64_MAX * NANO;
+const MAX_SAFE_MILLI = BigInt(Number.MAX_SAFE_INTEGER);
 
 const DECIMAL_SUFFIXES: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BINARY_SUFFIXES: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
@@ -128,18 +129,7 @@ function exactNanos(s: Scanned, suffix: Suffix): bigint {
   return shift >= 0 ? scaled * 10n ** BigInt(shift) : divAwayFromZero(scaled, 10n ** BigInt(-shift));
 }
 
-/**
- * Parses a Kubernetes quantity ("500m", "1.5Gi", "2e3", "+.25"). A JSON number is read from its decimal
- * text, as apimachinery does for an unquoted value. Throws QuantityParseError on anything else.
- */
-export function parseQuantity(input: string | number): Quantity {
-  let str: string;
-  if (typeof input === 'number') {
-    if (!Number.isFinite(input)) throw new QuantityParseError(ERR_FORMAT);
-    str = String(input);
-  } else {
-    str = input;
-  }
+function parseQuantityText(str: string): Quantity {
   if (str.length === 0) throw new QuantityParseError(ERR_FORMAT);
   if (str === '0') return { nanos: 0n, format: 'DecimalSI', arbitraryPrecision: false };
 
@@ -164,6 +154,34 @@ export function parseQuantity(input: string | number): Quantity {
   return { nanos: sign * magnitude, format, arbitraryPrecision: true };
 }
 
+// Specs repeat the same few quantity texts on every reconcile (targets, requests, tolerances): parsed values
+// are kept by text. A Quantity is immutable (frozen here), so sharing one is safe; errors are not kept.
+// Bounded: the map is dropped whole when full, which only costs re-parsing.
+const CACHE_LIMIT = 4096;
+const parsedByText = new Map<string, Quantity>();
+const milliByText = new Map<string, bigint>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+const textOf = (input: string | number): string => {
+  if (typeof input === 'string') return input;
+  if (!Number.isFinite(input)) throw new QuantityParseError(ERR_FORMAT);
+  return String(input);
+};
+
+/**
+ * Parses a Kubernetes quantity ("500m", "1.5Gi", "2e3", "+.25"). A JSON number is read from its decimal
+ * text, as apimachinery does for an unquoted value. Throws QuantityParseError on anything else.
+ */
+export function parseQuantity(input: string | number): Quantity {
+  const str = textOf(input);
+  return parsedByText.get(str) ?? remember(parsedByText, str, Object.freeze(parseQuantityText(str)));
+}
+
 /** True when `input` parses as a quantity. */
 export function isQuantity(input: string | number): boolean {
   try {
@@ -182,7 +200,12 @@ const asQuantity = (q: Quantity | string | number): Quantity =>
  * for int64-held values, as apimachinery does). Throws RangeError where Kubernetes would overflow int64.
  */
 export function milliValueBigInt(q: Quantity | string | number): bigint {
-  const quantity = asQuantity(q);
+  if (typeof q === 'object') return milliOf(q);
+  const str = textOf(q);
+  return milliByText.get(str) ?? remember(milliByText, str, milliOf(parseQuantity(str)));
+}
+
+function milliOf(quantity: Quantity): bigint {
   const milli = quantity.arbitraryPrecision
     ? divCeil(quantity.nanos, MICRO_PER_MILLI)
     : divAwayFromZero(quantity.nanos, MICRO_PER_MILLI);
@@ -193,7 +216,7 @@ export function milliValueBigInt(q: Quantity | string | number): bigint {
 /** milliValueBigInt as a number; throws RangeError when it is not a safe integer. */
 export function milliValue(q: Quantity | string | number): number {
   const milli = milliValueBigInt(q);
-  if (milli > BigInt(Number.MAX_SAFE_INTEGER) || milli < BigInt(Number.MIN_SAFE_INTEGER)) {
+  if (milli > MAX_SAFE_MILLI || milli < -MAX_SAFE_MILLI) {
     throw new RangeError(`milli-value ${milli} is not a safe integer`);
   }
   return Number(milli);
@@ -254,9 +277,14 @@ export function quantityFromMilli(milli: bigint | number, format: QuantityFormat
 
 /** Canonical text of a milli-value: 1500 → "1500m", 250 → "250m", 12000 → "12". */
 export function formatMilli(milli: bigint | number, format: QuantityFormat = 'DecimalSI'): string {
-  if (typeof milli === 'number' && format === 'DecimalSI') {
-    const whole = Math.ceil(milli);
-    if (Number.isSafeInteger(whole)) return formatSafeMilli(whole);
+  if (format === 'DecimalSI') {
+    if (typeof milli === 'number') {
+      const whole = Math.ceil(milli);
+      if (Number.isSafeInteger(whole)) return formatSafeMilli(whole);
+    } else if (milli <= MAX_SAFE_MILLI && milli >= -MAX_SAFE_MILLI) {
+      // The HPA's milli-values are int64 (bigint) but nearly always safe integers: same text, no BigInt loop.
+      return formatSafeMilli(Number(milli));
+    }
   }
   return formatQuantity(quantityFromMilli(milli, format));
 }

@@ -15,33 +15,34 @@ const describeLimit = (direction: string, rate: RateLimit, select: string): stri
     ? `${direction} disabled (selectPolicy Disabled)`
     : `${direction} limit ${rate.limit} (select ${select} of ${rate.perPolicy.map((p) => `${p.policy}: from ${p.periodStart} → ${p.limit}`).join('; ')})`;
 
+const WITHIN_RANGE = { reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' } as const;
+
 /** convertDesiredReplicasWithBehaviorRate: the rate policies of the direction, then min/max. */
 function rateLimit(input: BehaviorInput, desired: number): { replicas: number; reason: string; message: string; step: string } {
   const history = { scaleUpEvents: input.scaleUpEvents, scaleDownEvents: input.scaleDownEvents, now: input.now };
-  const within = { reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' };
   if (desired > input.current) {
     const rate = scaleUpLimit(input.current, input.behavior.scaleUp, history);
     const upLimit = Math.max(rate.limit, input.current);
-    const [maxAllowed, reason, message] =
-      input.maxReplicas > upLimit
-        ? [upLimit, 'ScaleUpLimit', 'the desired replica count is increasing faster than the maximum scale rate']
-        : [input.maxReplicas, 'TooManyReplicas', 'the desired replica count is more than the maximum replica count'];
+    const byRate = input.maxReplicas > upLimit;
+    const maxAllowed = byRate ? upLimit : input.maxReplicas;
     const step = `rate: ${describeLimit('scale-up', rate, input.behavior.scaleUp.selectPolicy)}; allowed up to ${maxAllowed} (max ${input.maxReplicas})`;
-    if (desired > maxAllowed) return { replicas: maxAllowed, reason, message, step };
-    return { replicas: desired, ...within, step };
+    if (desired <= maxAllowed) return { replicas: desired, reason: WITHIN_RANGE.reason, message: WITHIN_RANGE.message, step };
+    return byRate
+      ? { replicas: maxAllowed, reason: 'ScaleUpLimit', message: 'the desired replica count is increasing faster than the maximum scale rate', step }
+      : { replicas: maxAllowed, reason: 'TooManyReplicas', message: 'the desired replica count is more than the maximum replica count', step };
   }
   if (desired < input.current) {
     const rate = scaleDownLimit(input.current, input.behavior.scaleDown, history);
     const downLimit = Math.min(rate.limit, input.current);
-    const [minAllowed, reason, message] =
-      input.minReplicas < downLimit
-        ? [downLimit, 'ScaleDownLimit', 'the desired replica count is decreasing faster than the maximum scale rate']
-        : [input.minReplicas, 'TooFewReplicas', 'the desired replica count is less than the minimum replica count'];
+    const byRate = input.minReplicas < downLimit;
+    const minAllowed = byRate ? downLimit : input.minReplicas;
     const step = `rate: ${describeLimit('scale-down', rate, input.behavior.scaleDown.selectPolicy)}; allowed down to ${minAllowed} (min ${input.minReplicas})`;
-    if (desired < minAllowed) return { replicas: minAllowed, reason, message, step };
-    return { replicas: desired, ...within, step };
+    if (desired >= minAllowed) return { replicas: desired, reason: WITHIN_RANGE.reason, message: WITHIN_RANGE.message, step };
+    return byRate
+      ? { replicas: minAllowed, reason: 'ScaleDownLimit', message: 'the desired replica count is decreasing faster than the maximum scale rate', step }
+      : { replicas: minAllowed, reason: 'TooFewReplicas', message: 'the desired replica count is less than the minimum replica count', step };
   }
-  return { replicas: desired, ...within, step: `rate: no change from ${input.current}, no limit applies` };
+  return { replicas: desired, reason: WITHIN_RANGE.reason, message: WITHIN_RANGE.message, step: `rate: no change from ${input.current}, no limit applies` };
 }
 
 /** normalizeDesiredReplicasWithBehaviors: stabilization windows, then rate policies and bounds. */

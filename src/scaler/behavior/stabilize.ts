@@ -28,17 +28,19 @@ export function stabilizeWithBehavior(
   let upLimit = desired;
   let downLimit = desired;
   let obsolete = -1;
-  recommendations.forEach((rec, i) => {
+  for (let i = 0; i < recommendations.length; i++) {
+    const rec = recommendations[i];
+    if (rec === undefined) continue;
     if (rec.timestamp > upCutoff) upLimit = Math.min(rec.replicas, upLimit);
     if (rec.timestamp > downCutoff) downLimit = Math.max(rec.replicas, downLimit);
     if (rec.timestamp < upCutoff && rec.timestamp < downCutoff) obsolete = i;
-  });
+  }
 
   let recommendation = current;
   if (recommendation < upLimit) recommendation = upLimit;
   if (recommendation > downLimit) recommendation = downLimit;
 
-  const next = [...recommendations];
+  const next = recommendations.slice();
   const record = { replicas: desired, timestamp: now };
   if (obsolete >= 0) next[obsolete] = record;
   else next.push(record);

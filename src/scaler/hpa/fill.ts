@@ -22,9 +22,59 @@ export interface Proposal {
   readonly reason: string;
 }
 
-export const fmt = (x: number): string => (Number.isFinite(x) ? String(Number(x.toFixed(4))) : String(x));
+// String(n / 10⁴) for a safe integer n ≥ 0 below 10¹⁰ (no exponent form there), from integers: printing a
+// fraction costs several times more than printing two integers.
+function fourDecimals(n: number): string {
+  const whole = Math.floor(n / 10_000);
+  let fraction = n - whole * 10_000;
+  if (fraction === 0) return String(whole);
+  let digits = 4;
+  while (fraction % 10 === 0) {
+    fraction /= 10;
+    digits--;
+  }
+  return `${whole}.${String(fraction).padStart(digits, '0')}`;
+}
 
-const band = (t: Tolerances): string => `[${fmt(1 - t.scaleDown)}, ${fmt(1 + t.scaleUp)}]`;
+/** A ratio in reasons: four decimals, trailing zeros dropped (String(Number(x.toFixed(4)))). */
+export function fmt(x: number): string {
+  // toFixed rounds the exact value of x half up; x × 10⁴ is off by at most ~1e-6 below 10¹⁰, so unless that
+  // product sits near a half, Math.round gives the same integer n, and n / 10⁴ is the same double that
+  // Number() reads back from the toFixed text. Otherwise (and for negatives, -0, huge values) ask toFixed.
+  if (x >= 0 && x < 1e6) {
+    const scaled = x * 10_000;
+    const rest = scaled - Math.floor(scaled);
+    if (rest < 0.49999 || rest > 0.50001) return fourDecimals(Math.round(scaled));
+  }
+  return Number.isFinite(x) ? String(Number(x.toFixed(4))) : String(x);
+}
+
+// The band text is the same for every metric of an HPA (and nearly every HPA): keep the last one.
+let lastBand: { down: number; up: number; text: string } | undefined;
+function band(t: Tolerances): string {
+  if (lastBand?.down !== t.scaleDown || lastBand.up !== t.scaleUp) {
+    lastBand = { down: t.scaleDown, up: t.scaleUp, text: `[${fmt(1 - t.scaleDown)}, ${fmt(1 + t.scaleUp)}]` };
+  }
+  return lastBand.text;
+}
+
+/** Whether proposeWithFill fills anything in: missing pods, or unready pods on a scale-up. */
+export function needsFill(unreadyCount: number, missingCount: number, ratio: number): boolean {
+  return missingCount > 0 || (unreadyCount > 0 && ratio > 1);
+}
+
+/**
+ * proposeWithFill when nothing is filled in (the usual case, which callers can take without building the
+ * filled samples): current within tolerance, else ceil(ratio × ready pods).
+ */
+export function proposeWithoutFill(current: number, tolerances: Tolerances, ratio: number, readyPodCount: number): Proposal {
+  const ratioText = fmt(ratio);
+  if (isWithin(tolerances, ratio)) {
+    return { replicas: current, reason: `ratio ${ratioText} is within tolerance ${band(tolerances)}: keep ${current}` };
+  }
+  const replicas = ceilInt32(ratio * readyPodCount);
+  return { replicas, reason: `ratio ${ratioText} × ${readyPodCount} ready pods → ceil = ${replicas}` };
+}
 
 /**
  * The replica count for a per-pod metric (GetResourceReplicas / calcPlainMetricReplicas, second half):
@@ -36,12 +86,8 @@ export function proposeWithFill(input: FillInput): Result<Proposal> {
   const { currentReplicas: current, tolerances, usageRatio: ratio } = input;
   const scaleUpWithUnready = input.unready.size > 0 && ratio > 1;
 
-  if (!scaleUpWithUnready && input.missing.size === 0) {
-    if (isWithin(tolerances, ratio)) {
-      return ok({ replicas: current, reason: `ratio ${fmt(ratio)} is within tolerance ${band(tolerances)}: keep ${current}` });
-    }
-    const replicas = ceilInt32(ratio * input.readyPodCount);
-    return ok({ replicas, reason: `ratio ${fmt(ratio)} × ${input.readyPodCount} ready pods → ceil = ${replicas}` });
+  if (!needsFill(input.unready.size, input.missing.size, ratio)) {
+    return ok(proposeWithoutFill(current, tolerances, ratio, input.readyPodCount));
   }
 
   const filled = new Map(input.samples);

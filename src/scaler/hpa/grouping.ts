@@ -48,6 +48,8 @@ function cpuUnready(pod: Pod, sample: PodSample, timing: ReadinessTiming): boole
   return condition.status === 'False' && startTime + timing.initialReadinessDelayMs > condition.lastTransition;
 }
 
+const NONE: ReadonlySet<string> = new Set<string>();
+
 /** groupPods: each pod falls in exactly one group, checked in the controller's order. */
 export function groupPods(
   pods: readonly Pod[],
@@ -55,33 +57,34 @@ export function groupPods(
   isCpu: boolean,
   timing: ReadinessTiming,
 ): PodGroups {
-  const unready = new Set<string>();
-  const missing = new Set<string>();
-  const ignored = new Set<string>();
+  // Most reconciles have every pod ready: the sets are made only when a pod lands in them.
+  let unready: Set<string> | undefined;
+  let missing: Set<string> | undefined;
+  let ignored: Set<string> | undefined;
   let readyPodCount = 0;
   for (const pod of pods) {
     const name = pod.metadata.name;
     const phase = pod.status?.phase;
     if ((pod.metadata.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null) || phase === 'Failed') {
-      ignored.add(name);
+      (ignored ??= new Set()).add(name);
       continue;
     }
     if (phase === 'Pending') {
-      unready.add(name);
+      (unready ??= new Set()).add(name);
       continue;
     }
     const sample = samples.get(name);
     if (sample === undefined) {
-      missing.add(name);
+      (missing ??= new Set()).add(name);
       continue;
     }
     if (isCpu && cpuUnready(pod, sample, timing)) {
-      unready.add(name);
+      (unready ??= new Set()).add(name);
       continue;
     }
     readyPodCount++;
   }
-  return { readyPodCount, unready, missing, ignored };
+  return { readyPodCount, unready: unready ?? NONE, missing: missing ?? NONE, ignored: ignored ?? NONE };
 }
 
 /** Running pods whose Ready condition is True (getReadyPodsCount); terminating pods still count. */

@@ -1,7 +1,8 @@
 import { formatMilli, milliValueBigInt } from '../../api/quantity.ts';
 import type { ReadinessTiming } from './grouping.ts';
 import { averageValueReplicas, sumExternal, sumExternalPerPod, valueReplicas } from './object-external.ts';
-import { plainMetricReplicas } from './plain.ts';
+import { alignedPodSamples, alignedPodsMetricReplicas, plainMetricReplicas, type PlainReplicas } from './plain.ts';
+import type { Result } from './result.ts';
 import { podsMetricSamples, resourceSamples } from './samples.ts';
 import type { HpaSnapshot, MetricOutcome } from './snapshot.ts';
 import type { Tolerances } from './tolerance.ts';
@@ -47,7 +48,7 @@ function resourceMetric(
       timing: ctx.timing,
     });
     if (!r.ok) return failed(base, failureReason, wrap(r.error));
-    return { ...base, proposal: r.value.replicas, current: { averageValue: formatMilli(r.value.usage) }, reason: r.value.reason };
+    return { ...base, proposal: r.value.replicas, current: { averageValue: r.value.averageValue }, reason: r.value.reason };
   }
   const kind = type === 'Resource' ? 'resource' : 'container resource';
   const base = { type, name, description: `${name} ${kind} utilization (percentage of request)` };
@@ -74,23 +75,30 @@ function resourceMetric(
 }
 
 function podsMetric(ctx: MetricContext, name: string, target: MetricTarget): MetricOutcome {
-  const base = { type: 'Pods' as const, name, description: `pods metric ${name}` };
-  const failureReason = 'FailedGetPodsMetric';
-  const wrap = (e: string): string => `failed to get pods metric value: ${e}`;
-  if (target.averageValue === undefined) return failed(base, failureReason, wrap('invalid pods metric source: an average value target must be set'));
-  const samples = podsMetricSamples(ctx.snapshot.podMetrics, name);
-  if (!samples.ok) return failed(base, failureReason, wrap(`unable to get metric ${name}: unable to fetch metrics from custom metrics API: ${samples.error}`));
-  const r = plainMetricReplicas({
-    currentReplicas: ctx.specReplicas,
-    target: milliValueBigInt(target.averageValue),
-    resource: '',
-    pods: ctx.snapshot.pods,
-    samples: samples.value,
-    tolerances: ctx.tolerances,
-    timing: ctx.timing,
-  });
-  if (!r.ok) return failed(base, failureReason, wrap(r.error));
-  return { ...base, proposal: r.value.replicas, current: { averageValue: formatMilli(r.value.usage) }, reason: r.value.reason };
+  const description = `pods metric ${name}`;
+  const failedPods = (e: string): MetricOutcome =>
+    failed({ type: 'Pods', name, description }, 'FailedGetPodsMetric', `failed to get pods metric value: ${e}`);
+  if (target.averageValue === undefined) return failedPods('invalid pods metric source: an average value target must be set');
+  const { pods, podMetrics } = ctx.snapshot;
+  const aligned = alignedPodSamples(pods, podMetrics, name);
+  let r: Result<PlainReplicas>;
+  if (aligned !== undefined) {
+    r = alignedPodsMetricReplicas({ currentReplicas: ctx.specReplicas, target: milliValueBigInt(target.averageValue), tolerances: ctx.tolerances }, aligned);
+  } else {
+    const samples = podsMetricSamples(podMetrics, name);
+    if (!samples.ok) return failedPods(`unable to get metric ${name}: unable to fetch metrics from custom metrics API: ${samples.error}`);
+    r = plainMetricReplicas({
+      currentReplicas: ctx.specReplicas,
+      target: milliValueBigInt(target.averageValue),
+      resource: '',
+      pods,
+      samples: samples.value,
+      tolerances: ctx.tolerances,
+      timing: ctx.timing,
+    });
+  }
+  if (!r.ok) return failedPods(r.error);
+  return { type: 'Pods', name, description, proposal: r.value.replicas, current: { averageValue: r.value.averageValue }, reason: r.value.reason };
 }
 
 function objectMetric(ctx: MetricContext, spec: NonNullable<MetricSpec['object']>): MetricOutcome {

@@ -44,11 +44,13 @@ export function stabilize(
   const cutoff = now - windowSeconds * 1000;
   let recommendation = desired;
   let old = -1;
-  recommendations.forEach((rec, i) => {
+  for (let i = 0; i < recommendations.length; i++) {
+    const rec = recommendations[i];
+    if (rec === undefined) continue;
     if (rec.timestamp < cutoff) old = i;
     else if (rec.replicas > recommendation) recommendation = rec.replicas;
-  });
-  const next = [...recommendations];
+  }
+  const next = recommendations.slice();
   const record = { replicas: desired, timestamp: now };
   if (old >= 0) next[old] = record;
   else next.push(record);
@@ -63,14 +65,16 @@ export function clampWithoutBehavior(
   maxReplicas: number,
 ): { readonly replicas: number; readonly reason: string; readonly message: string } {
   const scaleUpLimit = Math.trunc(Math.max(2 * current, 4));
-  const [maxAllowed, reason, message] =
-    maxReplicas > scaleUpLimit
-      ? [scaleUpLimit, 'ScaleUpLimit', 'the desired replica count is increasing faster than the maximum scale rate']
-      : [maxReplicas, 'TooManyReplicas', 'the desired replica count is more than the maximum replica count'];
   if (desired < minReplicas) {
     return { replicas: minReplicas, reason: 'TooFewReplicas', message: 'the desired replica count is less than the minimum replica count' };
   }
-  if (desired > maxAllowed) return { replicas: maxAllowed, reason, message };
+  if (maxReplicas > scaleUpLimit) {
+    if (desired > scaleUpLimit) {
+      return { replicas: scaleUpLimit, reason: 'ScaleUpLimit', message: 'the desired replica count is increasing faster than the maximum scale rate' };
+    }
+  } else if (desired > maxReplicas) {
+    return { replicas: maxReplicas, reason: 'TooManyReplicas', message: 'the desired replica count is more than the maximum replica count' };
+  }
   return { replicas: desired, reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' };
 }
 

@@ -1,8 +1,9 @@
 import { formatMilli } from '../../api/quantity.ts';
-import { proposeWithFill, type Proposal } from './fill.ts';
-import { groupPods, type PodSample, type ReadinessTiming } from './grouping.ts';
+import { needsFill, proposeWithFill, proposeWithoutFill, type Proposal } from './fill.ts';
+import { groupPods, type PodGroups, type PodSample, type ReadinessTiming } from './grouping.ts';
 import { fail, ok, type Result } from './result.ts';
 import type { Tolerances } from './tolerance.ts';
+import type { PodMetricSample } from './snapshot.ts';
 import type { Pod } from './types.ts';
 
 /** GetMetricUsageRatio: usage = trunc(Σsamples / n); ratio = usage / target. */
@@ -28,36 +29,158 @@ export interface PlainReplicasInput {
 export interface PlainReplicas extends Proposal {
   /** The first-pass average, milli-units. */
   readonly usage: bigint;
+  /** The same as quantity text (status.currentMetrics averageValue). */
+  readonly averageValue: string;
+}
+
+/** trunc(a / b) for safe integers a and b > 0, exact (the float quotient can round across an integer). */
+function truncDiv(a: number, b: number): number {
+  let q = Math.trunc(a / b);
+  const r = a - q * b;
+  if (a >= 0) {
+    if (r < 0) q--;
+    else if (r >= b) q++;
+  } else if (r > 0) q++;
+  else if (r <= -b) q--;
+  // -0 (from a small negative sum) would print as 0 but is not the 0n bigint division gives.
+  return q === 0 ? 0 : q;
+}
+
+/** The samples of pods neither ignored nor unready (stray samples included). */
+function kept(samples: ReadonlyMap<string, PodSample>, groups: PodGroups): PodSample[] {
+  const list: PodSample[] = [];
+  for (const [pod, s] of samples) if (!groups.ignored.has(pod) && !groups.unready.has(pod)) list.push(s);
+  return list;
+}
+
+/**
+ * trunc(Σ / n) over the samples, as metricUsageRatio computes it: in doubles while every value and the running
+ * sum are safe integers (so exactly), else in bigint.
+ */
+function average(samples: readonly PodSample[]): { count: number; usage: number | bigint } {
+  const count = samples.length;
+  let sum = 0;
+  let big: bigint | undefined;
+  for (const s of samples) {
+    if (big === undefined) {
+      // A bigint beyond ±(2⁵³ − 1) converts to a double beyond it too, so this is the safe-integer test.
+      const next = sum + Number(s.value);
+      if (Number.isSafeInteger(next)) {
+        sum = next;
+        continue;
+      }
+      big = BigInt(sum);
+    }
+    big += s.value;
+  }
+  if (count === 0) return { count, usage: 0 };
+  return { count, usage: big === undefined ? truncDiv(sum, count) : big / BigInt(count) };
+}
+
+// Every HPA of a role has the same target: its text is kept from the last call.
+let lastTarget: { milli: bigint; text: string } | undefined;
+function targetText(milli: bigint): string {
+  if (lastTarget?.milli !== milli) lastTarget = { milli, text: formatMilli(milli) };
+  return lastTarget.text;
+}
+
+type PlainTarget = Pick<PlainReplicasInput, 'currentReplicas' | 'target' | 'tolerances'>;
+
+// The second half of calcPlainMetricReplicas, once the pods are grouped and the first-pass average is known.
+function replicasFrom(
+  input: PlainTarget,
+  groups: PodGroups,
+  first: { usage: number | bigint },
+  filledSamples: () => ReadonlyMap<string, bigint>,
+): Result<PlainReplicas> {
+  const ratio = Number(first.usage) / Number(input.target);
+  let proposal: Result<Proposal>;
+  if (!needsFill(groups.unready.size, groups.missing.size, ratio)) {
+    proposal = ok(proposeWithoutFill(input.currentReplicas, input.tolerances, ratio, groups.readyPodCount));
+  } else {
+    proposal = proposeWithFill({
+      currentReplicas: input.currentReplicas,
+      tolerances: input.tolerances,
+      readyPodCount: groups.readyPodCount,
+      unready: groups.unready,
+      missing: groups.missing,
+      samples: filledSamples(),
+      usageRatio: ratio,
+      ratioOf: (filled) => ok(metricUsageRatio(filled, input.target).ratio),
+      scaleDownFill: () => input.target,
+    });
+  }
+  if (!proposal.ok) return fail(proposal.error);
+  const averageValue = formatMilli(first.usage);
+  const counts = `${groups.readyPodCount} ready, ${groups.missing.size} missing, ${groups.unready.size} unready, ${groups.ignored.size} ignored`;
+  return ok({
+    replicas: proposal.value.replicas,
+    reason: `average ${averageValue} vs target ${targetText(input.target)} (${counts}); ${proposal.value.reason}`,
+    usage: typeof first.usage === 'bigint' ? first.usage : BigInt(first.usage),
+    averageValue,
+  });
 }
 
 /** calcPlainMetricReplicas: Pods metrics and Resource metrics with an AverageValue target. */
 export function plainMetricReplicas(input: PlainReplicasInput): Result<PlainReplicas> {
   if (input.pods.length === 0) return fail('no pods returned by selector while calculating replica count');
   const groups = groupPods(input.pods, input.samples, input.resource === 'cpu', input.timing);
-  const samples = new Map<string, bigint>();
-  for (const [pod, s] of input.samples) {
-    if (!groups.ignored.has(pod) && !groups.unready.has(pod)) samples.set(pod, s.value);
-  }
-  if (samples.size === 0) return fail('did not receive metrics for targeted pods (pods might be unready)');
-
-  const first = metricUsageRatio(samples, input.target);
-  const proposal = proposeWithFill({
-    currentReplicas: input.currentReplicas,
-    tolerances: input.tolerances,
-    readyPodCount: groups.readyPodCount,
-    unready: groups.unready,
-    missing: groups.missing,
-    samples,
-    usageRatio: first.ratio,
-    ratioOf: (filled) => ok(metricUsageRatio(filled, input.target).ratio),
-    scaleDownFill: () => input.target,
-  });
-  if (!proposal.ok) return fail(proposal.error);
-  const counts = `${groups.readyPodCount} ready, ${groups.missing.size} missing, ${groups.unready.size} unready, ${groups.ignored.size} ignored`;
-  return ok({
-    replicas: proposal.value.replicas,
-    reason: `average ${formatMilli(first.usage)} vs target ${formatMilli(input.target)} (${counts}); ${proposal.value.reason}`,
-    usage: first.usage,
+  const dropSome = groups.ignored.size > 0 || groups.unready.size > 0;
+  const first = average(dropSome ? kept(input.samples, groups) : [...input.samples.values()]);
+  if (first.count === 0) return fail('did not receive metrics for targeted pods (pods might be unready)');
+  return replicasFrom(input, groups, first, () => {
+    const samples = new Map<string, bigint>();
+    for (const [pod, s] of input.samples) {
+      if (!groups.ignored.has(pod) && !groups.unready.has(pod)) samples.set(pod, s.value);
+    }
+    return samples;
   });
 }
 
+const NO_PODS: ReadonlySet<string> = new Set<string>();
+// Nothing is missing or unready on the aligned path, so the filled samples are never asked for.
+const NOTHING_TO_FILL = (): ReadonlyMap<string, bigint> => new Map();
+
+// The aligned path checks names pairwise (n² integer compares): past a few dozen pods the map is cheaper.
+const ALIGNED_MAX_PODS = 32;
+
+/**
+ * A Pods metric's samples when they line up with the pods: one sample of the metric per pod, in the pods'
+ * order, the names distinct, and no pod deleted, Failed or Pending. Then every pod is ready with its own
+ * sample, which is all the keyed samples and groupPods would find, so neither needs building. Undefined for
+ * any other shape: the caller takes the general path.
+ */
+export function alignedPodSamples(pods: readonly Pod[], podMetrics: readonly PodMetricSample[], metric: string): PodSample[] | undefined {
+  const n = pods.length;
+  if (n === 0 || n > ALIGNED_MAX_PODS) return undefined;
+  const samples: PodSample[] = [];
+  for (const m of podMetrics) {
+    if (m.metric !== metric) continue;
+    const pod = pods[samples.length];
+    if (pod === undefined || m.pod !== pod.metadata.name) return undefined;
+    samples.push(m);
+  }
+  if (samples.length !== n) return undefined;
+  // Distinct names, checked pairwise on (length, last character) first: generated names (…-0, …-1) differ
+  // there, so whole names are rarely compared.
+  const keys: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const pod = pods[i];
+    if (pod === undefined) return undefined;
+    const phase = pod.status?.phase;
+    if (pod.metadata.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null) return undefined;
+    if (phase === 'Failed' || phase === 'Pending') return undefined;
+    const name = pod.metadata.name;
+    if (name.length === 0) return undefined;
+    const key = name.length * 65_536 + name.charCodeAt(name.length - 1);
+    for (let j = 0; j < i; j++) if (keys[j] === key && pods[j]?.metadata.name === name) return undefined;
+    keys.push(key);
+  }
+  return samples;
+}
+
+/** plainMetricReplicas over aligned samples (alignedPodSamples): all pods ready, nothing to fill in. */
+export function alignedPodsMetricReplicas(input: PlainTarget, samples: readonly PodSample[]): Result<PlainReplicas> {
+  const groups: PodGroups = { readyPodCount: samples.length, unready: NO_PODS, missing: NO_PODS, ignored: NO_PODS };
+  return replicasFrom(input, groups, average(samples), NOTHING_TO_FILL);
+}

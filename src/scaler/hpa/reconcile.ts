@@ -1,6 +1,6 @@
 import { recordScaleEvent } from '../behavior/events.ts';
 import { normalizeWithBehavior } from '../behavior/normalize.ts';
-import { resolveBehavior } from '../behavior/rules.ts';
+import { resolveBehavior, type ResolvedBehavior } from '../behavior/rules.ts';
 import { combineMetrics, DEFAULT_METRICS } from './combine.ts';
 import { evaluateMetric, type MetricContext } from './metric.ts';
 import { normalizeWithoutBehavior, type Normalized } from './normalize.ts';
@@ -15,13 +15,6 @@ import {
 } from './snapshot.ts';
 import { tolerancesFor } from './tolerance.ts';
 
-// setCondition: one entry per type, kept in the order first set, later calls overwrite.
-function setCondition(list: HpaCondition[], condition: HpaCondition): void {
-  const i = list.findIndex((c) => c.type === condition.type);
-  if (i >= 0) list[i] = condition;
-  else list.push(condition);
-}
-
 const condition = (type: ConditionType, status: 'True' | 'False', reason: string, message: string): HpaCondition => ({
   type,
   status,
@@ -29,28 +22,37 @@ const condition = (type: ConditionType, status: 'True' | 'False', reason: string
   message,
 });
 
+// Conditions that read the same on every reconcile are shared (they are never modified).
+const SUCCEEDED_GET_SCALE = Object.freeze(
+  condition('AbleToScale', 'True', 'SucceededGetScale', "the HPA controller was able to get the target's current scale"),
+);
+const SCALING_DISABLED = Object.freeze(
+  condition('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero'),
+);
+
 /**
  * One HPA reconcile as kube-controller-manager runs it, as a pure function of the snapshot: bounds, every
  * metric's proposal, the largest, normalization (with or without spec.behavior), and the history the
  * controller would keep. Assumes the /scale read and write succeed.
  */
-export function computeHpaDecision(snapshot: HpaSnapshot, options: Partial<HpaOptions> = {}): HpaDecision {
-  const opts: HpaOptions = { ...DEFAULT_HPA_OPTIONS, ...options };
+export function computeHpaDecision(snapshot: HpaSnapshot, options?: Partial<HpaOptions>): HpaDecision {
+  const opts: HpaOptions = options === undefined ? DEFAULT_HPA_OPTIONS : { ...DEFAULT_HPA_OPTIONS, ...options };
   const { now, hpa } = snapshot;
   const spec = hpa.spec;
   const current = snapshot.currentReplicas;
   const minReplicas = spec.minReplicas ?? 1;
   const maxReplicas = spec.maxReplicas;
-  const conditions: HpaCondition[] = [];
-  setCondition(conditions, condition('AbleToScale', 'True', 'SucceededGetScale', "the HPA controller was able to get the target's current scale"));
+  // The controller's setCondition keeps one entry per type in the order first set, and the flow below
+  // always sets them in the order AbleToScale, ScalingActive, ScalingLimited: kept apart, listed at the end.
+  let ableToScale: HpaCondition = SUCCEEDED_GET_SCALE;
+  let scalingActive: HpaCondition | undefined;
+  let scalingLimited: HpaCondition | undefined;
 
   // The first sync seeds the history with the current size, which holds off an immediate scale-down.
-  const recommendations = snapshot.recommendations.length === 0 ? [{ replicas: current, timestamp: now }] : snapshot.recommendations;
-  let history = {
-    recommendations,
-    scaleUpEvents: snapshot.scaleUpEvents,
-    scaleDownEvents: snapshot.scaleDownEvents,
-  };
+  let recommendations = snapshot.recommendations.length === 0 ? [{ replicas: current, timestamp: now }] : snapshot.recommendations;
+  let scaleUpEvents = snapshot.scaleUpEvents;
+  let scaleDownEvents = snapshot.scaleDownEvents;
+  let behavior: ResolvedBehavior | undefined;
 
   let desired: number;
   let rescaleReason: string | undefined;
@@ -59,7 +61,7 @@ export function computeHpaDecision(snapshot: HpaSnapshot, options: Partial<HpaOp
   const steps: string[] = [];
 
   if (current === 0 && minReplicas !== 0) {
-    setCondition(conditions, condition('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero'));
+    scalingActive = SCALING_DISABLED;
     steps.push('the target has 0 replicas and minReplicas is not 0: autoscaling is disabled');
     desired = current;
   } else if (current > maxReplicas) {
@@ -83,9 +85,11 @@ export function computeHpaDecision(snapshot: HpaSnapshot, options: Partial<HpaOp
       },
     };
     const specs = spec.metrics === undefined || spec.metrics.length === 0 ? DEFAULT_METRICS : spec.metrics;
-    metrics = specs.map((m) => evaluateMetric(ctx, m));
+    const outcomes: MetricOutcome[] = [];
+    for (const m of specs) outcomes.push(evaluateMetric(ctx, m));
+    metrics = outcomes;
     const combined = combineMetrics(metrics, current);
-    setCondition(conditions, combined.scalingActive);
+    scalingActive = combined.scalingActive;
 
     if (combined.invalid) {
       steps.push(`no scaling this round: ${combined.error ?? 'metrics failed'}`);
@@ -96,47 +100,62 @@ export function computeHpaDecision(snapshot: HpaSnapshot, options: Partial<HpaOp
       const proposal = combined.replicas;
       if (proposal > current) rescaleReason = `${combined.metric} above target`;
       if (proposal < current) rescaleReason = 'All metrics below target';
-      const input = { now, current, desired: proposal, minReplicas, maxReplicas, recommendations: history.recommendations };
-      const normalized: Normalized =
-        spec.behavior === undefined
-          ? normalizeWithoutBehavior(input, opts.downscaleStabilizationWindowSeconds)
-          : normalizeWithBehavior({
-              ...input,
-              behavior: resolveBehavior(spec.behavior, opts.downscaleStabilizationWindowSeconds),
-              scaleUpEvents: history.scaleUpEvents,
-              scaleDownEvents: history.scaleDownEvents,
-            });
-      setCondition(conditions, normalized.ableToScale);
-      setCondition(conditions, normalized.scalingLimited);
-      steps.push(...normalized.steps);
-      history = { ...history, recommendations: normalized.recommendations };
+      const input = { now, current, desired: proposal, minReplicas, maxReplicas, recommendations };
+      let normalized: Normalized;
+      if (spec.behavior === undefined) {
+        normalized = normalizeWithoutBehavior(input, opts.downscaleStabilizationWindowSeconds);
+      } else {
+        behavior = resolveBehavior(spec.behavior, opts.downscaleStabilizationWindowSeconds);
+        normalized = normalizeWithBehavior({ ...input, behavior, scaleUpEvents, scaleDownEvents });
+      }
+      ableToScale = normalized.ableToScale;
+      scalingLimited = normalized.scalingLimited;
+      for (const step of normalized.steps) steps.push(step);
+      recommendations = normalized.recommendations;
       desired = normalized.desired;
     }
   }
 
   const rescale = desired !== current;
   if (rescale) {
-    setCondition(conditions, condition('AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${desired}`));
+    ableToScale = condition('AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${desired}`);
     steps.push(`rescale ${current} → ${desired}`);
     if (spec.behavior !== undefined) {
-      const events = recordScaleEvent(history, resolveBehavior(spec.behavior, opts.downscaleStabilizationWindowSeconds), current, desired, now);
-      history = { ...history, ...events };
+      behavior ??= resolveBehavior(spec.behavior, opts.downscaleStabilizationWindowSeconds);
+      const events = recordScaleEvent({ scaleUpEvents, scaleDownEvents }, behavior, current, desired, now);
+      scaleUpEvents = events.scaleUpEvents;
+      scaleDownEvents = events.scaleDownEvents;
     }
   } else {
     steps.push(`no rescale: stays at ${current}`);
   }
 
-  return {
-    currentReplicas: current,
-    desiredReplicas: rescale ? desired : current,
-    rescale,
-    ...(rescale && rescaleReason !== undefined ? { rescaleReason } : {}),
-    metrics,
-    ...(metricsProposal === undefined ? {} : { metricsProposal }),
-    conditions,
-    steps,
-    recommendations: history.recommendations,
-    scaleUpEvents: history.scaleUpEvents,
-    scaleDownEvents: history.scaleDownEvents,
-  };
+  const conditions: HpaCondition[] = [ableToScale];
+  if (scalingActive !== undefined) conditions.push(scalingActive);
+  if (scalingLimited !== undefined) conditions.push(scalingLimited);
+
+  // Written out per optional field, in the controller's field order, rather than spread: this object is
+  // built once per HPA per cycle.
+  const desiredReplicas = rescale ? desired : current;
+  const reason = rescale ? rescaleReason : undefined;
+  if (reason === undefined) {
+    return metricsProposal === undefined
+      ? { currentReplicas: current, desiredReplicas, rescale, metrics, conditions, steps, recommendations, scaleUpEvents, scaleDownEvents }
+      : { currentReplicas: current, desiredReplicas, rescale, metrics, metricsProposal, conditions, steps, recommendations, scaleUpEvents, scaleDownEvents };
+  }
+  return metricsProposal === undefined
+    ? { currentReplicas: current, desiredReplicas, rescale, rescaleReason: reason, metrics, conditions, steps, recommendations, scaleUpEvents, scaleDownEvents }
+    : {
+        currentReplicas: current,
+        desiredReplicas,
+        rescale,
+        rescaleReason: reason,
+        metrics,
+        metricsProposal,
+        conditions,
+        steps,
+        recommendations,
+        scaleUpEvents,
+        scaleDownEvents,
+      };
 }

@@ -42,9 +42,9 @@ export function resourceSamples(
 
 /** A custom per-pod metric keyed by pod name; a later sample for the same pod overwrites an earlier one. */
 export function podsMetricSamples(podMetrics: readonly PodMetricSample[], metric: string): Result<Map<string, PodSample>> {
-  const entries = podMetrics.filter((m) => m.metric === metric);
-  if (entries.length === 0) return fail('no metrics returned from custom metrics API');
+  // A PodMetricSample is a PodSample already (value, timestamp, window): kept as is, not copied.
   const samples = new Map<string, PodSample>();
-  for (const m of entries) samples.set(m.pod, toSample(m));
+  for (const m of podMetrics) if (m.metric === metric) samples.set(m.pod, m);
+  if (samples.size === 0) return fail('no metrics returned from custom metrics API');
   return ok(samples);
 }

@@ -64,14 +64,15 @@ function appendRow(columns: readonly (readonly number[])[], from: number, to: nu
   // Copy when another series already appended past this window, when the dropped head outweighs the window,
   // and always for empty columns (EMPTY_SERIES is shared by every new history).
   if (length > 0 && to === length && from <= Math.max(16, to - from)) {
-    columns.forEach((c, k) => (c as number[]).push(row[k] ?? NaN));
+    for (let k = 0; k < columns.length; k++) (columns[k] as number[]).push(row[k] ?? NaN);
     return { columns, start: from };
   }
-  const copied = columns.map((c, k) => {
-    const copy = c.slice(from, to);
+  const copied: number[][] = [];
+  for (let k = 0; k < columns.length; k++) {
+    const copy = (columns[k] ?? []).slice(from, to);
     copy.push(row[k] ?? NaN);
-    return copy;
-  });
+    copied.push(copy);
+  }
   return { columns: copied, start: 0 };
 }
 
@@ -105,13 +106,14 @@ export function appendToObservations(
  * merge walk pairs them; callers loop over the result instead of passing a callback, which keeps the hot
  * loops monomorphic.
  */
-export function matchTimes(a: { readonly times: readonly number[]; readonly start: number; readonly end: number }, b: { readonly times: readonly number[]; readonly start: number; readonly end: number }): Int32Array {
-  const out = new Int32Array(Math.max(0, a.end - a.start)).fill(-1);
+export function matchTimes(a: { readonly times: readonly number[]; readonly start: number; readonly end: number }, b: { readonly times: readonly number[]; readonly start: number; readonly end: number }): number[] {
+  // A plain array: small typed arrays get an off-heap backing store, which costs more than this whole walk.
+  const out: number[] = [];
   let j = b.start;
   for (let i = a.start; i < a.end; i++) {
     const t = a.times[i] ?? NaN;
     while (j < b.end && (b.times[j] ?? Infinity) < t) j++;
-    if (j < b.end && b.times[j] === t) out[i - a.start] = j;
+    out.push(j < b.end && b.times[j] === t ? j : -1);
   }
   return out;
 }

@@ -100,21 +100,20 @@ const MAD_TO_SIGMA = 1.4826;
 export function riseAtQuantile(series: Series, lagMs: number, quantile: number, minPairs: number): number {
   if (!(lagMs > 0) || !(quantile > 0.5 && quantile < 1)) return 0;
   const { times, values, start, end } = series;
-  const changes = new Float64Array(Math.max(0, end - start));
-  let n = 0;
+  const changes: number[] = [];
   let j = start;
   for (let i = start; i < end; i++) {
     const want = (times[i] ?? 0) - lagMs;
     while (j + 1 < end && (times[j + 1] ?? Infinity) <= want) j++;
     const t = times[j];
-    if (t !== undefined && t <= want && want - t <= lagMs / 4) changes[n++] = (values[i] ?? 0) - (values[j] ?? 0);
+    if (t !== undefined && t <= want && want - t <= lagMs / 4) changes.push((values[i] ?? 0) - (values[j] ?? 0));
   }
-  if (n < Math.max(2, minPairs)) return 0;
-  return Math.max(0, probit(quantile) * MAD_TO_SIGMA * medianAbsoluteDeviation(changes.subarray(0, n)));
+  if (changes.length < Math.max(2, minPairs)) return 0;
+  return Math.max(0, probit(quantile) * MAD_TO_SIGMA * medianAbsoluteDeviation(changes));
 }
 
 /** The k-th smallest of xs (0-based), reordering xs so that every element before k is ≤ it (Hoare's selection). */
-function selectInPlace(xs: Float64Array, k: number): number {
+function selectInPlace(xs: number[], k: number): number {
   let lo = 0;
   let hi = xs.length - 1;
   while (hi > lo) {
@@ -138,7 +137,7 @@ function selectInPlace(xs: Float64Array, k: number): number {
 }
 
 /** Median of xs (halfway between the two middle values for an even count), reordering xs. */
-function medianInPlace(xs: Float64Array): number {
+function medianInPlace(xs: number[]): number {
   const mid = xs.length >> 1;
   const upper = selectInPlace(xs, mid);
   if (xs.length % 2 === 1) return upper;
@@ -149,7 +148,7 @@ function medianInPlace(xs: Float64Array): number {
 }
 
 /** Median of |x − median(x)|, as simple-statistics defines it, without its copies. */
-function medianAbsoluteDeviation(xs: Float64Array): number {
+function medianAbsoluteDeviation(xs: number[]): number {
   const m = medianInPlace(xs);
   for (let i = 0; i < xs.length; i++) xs[i] = Math.abs((xs[i] ?? 0) - m);
   return medianInPlace(xs);

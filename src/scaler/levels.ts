@@ -73,9 +73,14 @@ export function decideSetReplicas(input: SetInput): SetResult {
  */
 export function splitAcrossReplicas(total: number, current: readonly number[], count: number, lo: number, hi: number, templateReplicas: number): number[] {
   const clamp = (v: number): number => Math.min(hi, Math.max(lo, v));
-  const out = Array.from({ length: count }, (_, i) => clamp(current[i] ?? templateReplicas));
+  const out: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    const v = clamp(current[i] ?? templateReplicas);
+    out.push(v);
+    sum += v;
+  }
   const target = Math.min(count * hi, Math.max(count * lo, total));
-  let sum = out.reduce((a, b) => a + b, 0);
   while (sum < target) {
     let pick = 0;
     for (let i = 1; i < count; i++) if ((out[i] ?? 0) < (out[pick] ?? 0)) pick = i;

@@ -119,8 +119,11 @@ function resolveUncached(pcs: PodCliqueSet, role: Pick<ScalingPolicyRole, 'targe
 const unmanagedCache = new WeakMap<object, WeakMap<object, number>>();
 
 export function unmanagedGpusPerSetReplica(pcs: PodCliqueSet, roles: readonly Pick<ScalingPolicyRole, 'target'>[]): number {
-  const perTemplate = unmanagedCache.get(pcs.spec.template) ?? new WeakMap<object, number>();
-  unmanagedCache.set(pcs.spec.template, perTemplate);
+  let perTemplate = unmanagedCache.get(pcs.spec.template);
+  if (perTemplate === undefined) {
+    perTemplate = new WeakMap<object, number>();
+    unmanagedCache.set(pcs.spec.template, perTemplate);
+  }
   const cached = perTemplate.get(roles);
   if (cached !== undefined) return cached;
   const gpus = unmanagedUncached(pcs, roles);

@@ -11,6 +11,7 @@ import { roleSignals, type ScalingPolicy, type ScalingPolicyRole } from '../api/
 import { recordScaleEvent } from './behavior/events.ts';
 import { normalizeWithBehavior } from './behavior/normalize.ts';
 import { resolveBehavior } from './behavior/rules.ts';
+import { newestPerReplicas } from './behavior/stabilize.ts';
 import { applyGpuBudget, type BudgetPool } from './budget.ts';
 import { Explanation } from './explanation.ts';
 import { decideHpaRole } from './hpa-role.ts';
@@ -128,7 +129,7 @@ export function decide(policy: ScalingPolicy, pcs: PodCliqueSet, snapshot: Scale
         scaleUpEvents: h.scaleUpEvents,
         scaleDownEvents: h.scaleDownEvents,
       });
-      h = { ...h, recommendations: n.recommendations };
+      h = { ...h, recommendations: newestPerReplicas(n.recommendations) };
       if (n.desired !== p.desired) {
         state.reason = n.scalingLimited.status === 'True' ? 'RateLimited' : 'Stabilized';
         const [allowed, asked] = [n.desired, p.desired];

@@ -57,3 +57,21 @@ export function stabilizeWithBehavior(
     recommendations: next,
   };
 }
+
+/**
+ * The recommendations an SLO role keeps between decisions: the newest per replica count. Stabilization reads
+ * only "is there a recommendation of n within the window", which the newest record of n answers for every
+ * window, and records older than both windows are never read again; so decisions are the same as with the
+ * full list, which would otherwise hold one record per decision period for the whole window (20 at the
+ * default 300 s and 15 s). Oldest first.
+ */
+export function newestPerReplicas(recommendations: readonly TimestampedRecommendation[]): readonly TimestampedRecommendation[] {
+  const newest: TimestampedRecommendation[] = [];
+  for (const rec of recommendations) {
+    const k = newest.findIndex((r) => r.replicas === rec.replicas);
+    if (k < 0) newest.push(rec);
+    else if ((newest[k]?.timestamp ?? -Infinity) < rec.timestamp) newest[k] = rec;
+  }
+  if (newest.length === recommendations.length) return recommendations;
+  return newest.sort((a, b) => a.timestamp - b.timestamp);
+}

@@ -99,21 +99,3 @@ export function appendToObservations(
   const [times = [], promptLoad = [], ttft = [], outputLoad = [], itl = []] = columns;
   return { times, promptLoad, ttft, outputLoad, itl, start, end: start + (to - from) + 1 };
 }
-
-/**
- * For each row i of window `a` (a.start ≤ i < a.end), the row of window `b` at the same instant, or −1, at
- * index i − a.start. Both are in strictly increasing time order (the history appends them together), so a
- * merge walk pairs them; callers loop over the result instead of passing a callback, which keeps the hot
- * loops monomorphic.
- */
-export function matchTimes(a: { readonly times: readonly number[]; readonly start: number; readonly end: number }, b: { readonly times: readonly number[]; readonly start: number; readonly end: number }): number[] {
-  // A plain array: small typed arrays get an off-heap backing store, which costs more than this whole walk.
-  const out: number[] = [];
-  let j = b.start;
-  for (let i = a.start; i < a.end; i++) {
-    const t = a.times[i] ?? NaN;
-    while (j < b.end && (b.times[j] ?? Infinity) < t) j++;
-    out.push(j < b.end && b.times[j] === t ? j : -1);
-  }
-  return out;
-}

@@ -1,7 +1,7 @@
 // Demand of one role now and at the forecast time, per phase, in the units capacity is measured in:
 // prompt tokens per second that need prefill, output tokens per second that need decode.
 import type { RoleSignal } from '../../api/scaling-policy.ts';
-import { lastValue, matchTimes, type Series } from '../series.ts';
+import { lastValue, type Series } from '../series.ts';
 import type { RoleHistory, RoleSnapshot } from '../types.ts';
 import { probit } from 'simple-statistics';
 import { forecast, type PredictorOptions } from './predict.ts';
@@ -74,14 +74,16 @@ export function sampleMeans(s: RoleSnapshot, signals: ReadonlySet<RoleSignal>): 
 
 /** Per-scrape load, request rate × mean length (× the share not served from a cache), joined by time. */
 export function loadSeries(rates: Series, lengths: Series, share = 1): Series {
-  const at = matchTimes(rates, lengths);
   const times: number[] = [];
   const values: number[] = [];
-  for (let k = 0; k < at.length; k++) {
-    const j = at[k] ?? -1;
-    if (j < 0) continue;
-    const i = rates.start + k;
-    times.push(rates.times[i] ?? 0);
+  // Both in time order, written at the same instants: a merge walk pairs them.
+  let j = lengths.start;
+  for (let i = rates.start; i < rates.end; i++) {
+    const t = rates.times[i] ?? NaN;
+    while (j < lengths.end && (lengths.times[j] ?? Infinity) < t) j++;
+    if (j === lengths.end) break;
+    if (lengths.times[j] !== t) continue;
+    times.push(t);
     values.push((rates.values[i] ?? 0) * (lengths.values[j] ?? 0) * share);
   }
   return { times, values, start: 0, end: times.length };

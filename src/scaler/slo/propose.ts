@@ -5,7 +5,7 @@ import { roleSignals, type PercentileTarget, type ScalingPolicyRole, type Scalin
 import type { DecisionReason, LatencyObservation, RoleHistory, RoleSnapshot } from '../types.ts';
 import { decodeCapacity, decodeItlSeconds, prefillCapacity, prefillTtftSeconds, type Capacity, type PrefillProfile } from './capacity.ts';
 import { loadSeries, riseAtQuantile, roleDemand, type DemandPair } from './demand.ts';
-import { matchTimes, type ObservationSeries, type Series } from '../series.ts';
+import type { ObservationSeries, Series } from '../series.ts';
 import { fitLatency, fittedCapacity, fittedLatency } from './fit.ts';
 import { BurstinessFit, queueingPrefillCapacity, queueingTtftSeconds, type Burstiness } from './queueing.ts';
 import { Explanation } from '../explanation.ts';
@@ -65,12 +65,16 @@ function usableCapacity(c: Capacity): Capacity | undefined {
 function observedBurstiness(p: PrefillProfile, h: RoleHistory, keep: number, target: PercentileTarget, minObservations: number): Burstiness {
   const o = h.observations;
   const prompts = h.promptTokens;
-  const at = matchTimes(o, prompts);
   const fit = new BurstinessFit(p, target.percentile / 100);
-  for (let k = 0; k < at.length; k++) {
-    const j = at[k] ?? -1;
+  // Both are in time order and written at the same instants: a merge walk pairs each observation with the
+  // prompt length seen then.
+  let j = prompts.start;
+  for (let i = o.start; i < o.end; i++) {
+    const t = o.times[i] ?? NaN;
+    while (j < prompts.end && (prompts.times[j] ?? Infinity) < t) j++;
+    if (j === prompts.end) break;
     // NaN (not observed) fails fit.add's finiteness check, as an absent point would.
-    if (j >= 0) fit.add(o.promptLoad[o.start + k] ?? NaN, o.ttft[o.start + k] ?? NaN, (prompts.values[j] ?? 0) * keep);
+    if (prompts.times[j] === t) fit.add(o.promptLoad[i] ?? NaN, o.ttft[i] ?? NaN, (prompts.values[j] ?? 0) * keep);
   }
   return fit.result(minObservations);
 }

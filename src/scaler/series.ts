@@ -41,48 +41,50 @@ export function lastValue(s: Series): number | undefined {
   return s.end > s.start ? s.values[s.end - 1] : undefined;
 }
 
-/**
- * The window to keep before appending a row at `now`: drop the head older than `cutoff` and anything not older
- * than now (a repeated decision at the same instant replaces its row), and leave room for the new row within
- * `max` rows.
- */
-function keptWindow(times: readonly number[], start: number, end: number, cutoff: number, now: number, max: number): readonly [number, number] {
+/** Rows before `end` not older than `cutoff`, from `start` on: the first row to keep. */
+function firstKept(times: readonly number[], start: number, end: number, cutoff: number): number {
   let from = start;
   while (from < end && (times[from] ?? 0) < cutoff) from++;
+  return from;
+}
+
+/** Drops rows not older than `now` (a repeated decision at the same instant replaces its row): the end. */
+function lastKept(times: readonly number[], from: number, end: number, now: number): number {
   let to = end;
   while (to > from && (times[to - 1] ?? 0) >= now) to--;
-  return [Math.max(from, to - (max - 1)), to];
+  return to;
 }
 
 /**
- * Columns (the first holds the times) with `row` appended at index `to`: in place when the window ends at the
- * columns' end and the dead head is small; otherwise the window is copied first. Returns the columns to use
- * and the new window's start.
+ * Whether a row can be pushed onto the shared columns: the window ends at the columns' end (no other series
+ * appended past it) and the dropped head does not outweigh the window. Empty columns are always copied:
+ * EMPTY_SERIES is shared by every new history.
  */
-function appendRow(columns: readonly (readonly number[])[], from: number, to: number, row: readonly number[]): { columns: readonly (readonly number[])[]; start: number } {
-  const length = columns[0]?.length ?? 0;
-  // Copy when another series already appended past this window, when the dropped head outweighs the window,
-  // and always for empty columns (EMPTY_SERIES is shared by every new history).
-  if (length > 0 && to === length && from <= Math.max(16, to - from)) {
-    for (let k = 0; k < columns.length; k++) (columns[k] as number[]).push(row[k] ?? NaN);
-    return { columns, start: from };
-  }
-  const copied: number[][] = [];
-  for (let k = 0; k < columns.length; k++) {
-    const copy = (columns[k] ?? []).slice(from, to);
-    copy.push(row[k] ?? NaN);
-    copied.push(copy);
-  }
-  return { columns: copied, start: 0 };
+function appendsInPlace(length: number, from: number, to: number): boolean {
+  return length > 0 && to === length && from <= Math.max(16, to - from);
 }
 
-/** The series windowed as described above, with `value` appended at `now` when there is one. */
+function copyWith(column: readonly number[], from: number, to: number, value: number): number[] {
+  const copy = column.slice(from, to);
+  copy.push(value);
+  return copy;
+}
+
+/**
+ * The series with the head older than `cutoff` dropped, rows not older than `now` dropped, at most `max` rows
+ * after `value` is appended at `now` (when there is one).
+ */
 export function appendToSeries(s: Series, value: number | undefined, now: number, cutoff: number, max: number): Series {
-  const [from, to] = keptWindow(s.times, s.start, s.end, cutoff, now, max);
+  const first = firstKept(s.times, s.start, s.end, cutoff);
+  const to = lastKept(s.times, first, s.end, now);
+  const from = Math.max(first, to - (max - 1));
   if (value === undefined) return { times: s.times, values: s.values, start: from, end: to };
-  const { columns, start } = appendRow([s.times, s.values], from, to, [now, value]);
-  const [times = [], values = []] = columns;
-  return { times, values, start, end: start + (to - from) + 1 };
+  if (appendsInPlace(s.times.length, from, to)) {
+    (s.times as number[]).push(now);
+    (s.values as number[]).push(value);
+    return { times: s.times, values: s.values, start: from, end: to + 1 };
+  }
+  return { times: copyWith(s.times, from, to, now), values: copyWith(s.values, from, to, value), start: 0, end: to - from + 1 };
 }
 
 /** The observations windowed like appendToSeries, with `row` appended when given. */
@@ -93,9 +95,25 @@ export function appendToObservations(
   now: number,
   max: number,
 ): ObservationSeries {
-  const [from, to] = keptWindow(s.times, s.start, s.end, cutoff, now, max);
+  const first = firstKept(s.times, s.start, s.end, cutoff);
+  const to = lastKept(s.times, first, s.end, now);
+  const from = Math.max(first, to - (max - 1));
   if (row === undefined) return { ...s, start: from, end: to };
-  const { columns, start } = appendRow([s.times, s.promptLoad, s.ttft, s.outputLoad, s.itl], from, to, [row.time, row.promptLoad, row.ttft, row.outputLoad, row.itl]);
-  const [times = [], promptLoad = [], ttft = [], outputLoad = [], itl = []] = columns;
-  return { times, promptLoad, ttft, outputLoad, itl, start, end: start + (to - from) + 1 };
+  if (appendsInPlace(s.times.length, from, to)) {
+    (s.times as number[]).push(row.time);
+    (s.promptLoad as number[]).push(row.promptLoad);
+    (s.ttft as number[]).push(row.ttft);
+    (s.outputLoad as number[]).push(row.outputLoad);
+    (s.itl as number[]).push(row.itl);
+    return { ...s, start: from, end: to + 1 };
+  }
+  return {
+    times: copyWith(s.times, from, to, row.time),
+    promptLoad: copyWith(s.promptLoad, from, to, row.promptLoad),
+    ttft: copyWith(s.ttft, from, to, row.ttft),
+    outputLoad: copyWith(s.outputLoad, from, to, row.outputLoad),
+    itl: copyWith(s.itl, from, to, row.itl),
+    start: 0,
+    end: to - from + 1,
+  };
 }

@@ -1,4 +1,5 @@
-// Plain data in and out of decide(): the scaler does not depend on how signals were gathered.
+// Plain data in and out of decide() (explanations aside: their sentences are formatted on first read); the
+// scaler does not depend on how signals were gathered.
 // Times are epoch milliseconds, as in the HPA core; durations in the policy are seconds.
 import type { HpaSnapshot, ScaleEvent, TimestampedRecommendation } from './hpa/snapshot.ts';
 import type { Explanation } from './explanation.ts';

@@ -6,12 +6,10 @@ import type { Tolerances } from './tolerance.ts';
 import type { PodMetricSample } from './snapshot.ts';
 import type { Pod } from './types.ts';
 
-/** GetMetricUsageRatio: usage = trunc(Σsamples / n); ratio = usage / target. */
+/** GetMetricUsageRatio: usage = trunc(Σsamples / n); ratio = usage / target. `samples` is not empty. */
 export function metricUsageRatio(samples: ReadonlyMap<string, bigint>, target: bigint): { ratio: number; usage: bigint } {
-  let total = 0n;
-  for (const v of samples.values()) total += v;
-  const usage = total / BigInt(samples.size);
-  return { ratio: Number(usage) / Number(target), usage };
+  const { usage } = average(samples.values());
+  return { ratio: Number(usage) / Number(target), usage: asBigInt(usage) };
 }
 
 export interface PlainReplicasInput {
@@ -46,32 +44,40 @@ function truncDiv(a: number, b: number): number {
   return q === 0 ? 0 : q;
 }
 
-/** The samples of pods neither ignored nor unready (stray samples included). */
-function kept(samples: ReadonlyMap<string, PodSample>, groups: PodGroups): PodSample[] {
-  const list: PodSample[] = [];
-  for (const [pod, s] of samples) if (!groups.ignored.has(pod) && !groups.unready.has(pod)) list.push(s);
-  return list;
+/** Whether a pod's sample counts in the average: neither ignored nor unready (stray samples count). */
+function counted(groups: PodGroups, pod: string): boolean {
+  return !groups.ignored.has(pod) && !groups.unready.has(pod);
 }
 
+/** The counted samples' values, milli-units. */
+function keptValues(samples: ReadonlyMap<string, PodSample>, groups: PodGroups): bigint[] {
+  const values: bigint[] = [];
+  for (const [pod, s] of samples) if (counted(groups, pod)) values.push(s.value);
+  return values;
+}
+
+const asBigInt = (v: number | bigint): bigint => (typeof v === 'bigint' ? v : BigInt(v));
+
 /**
- * trunc(Σ / n) over the samples, as metricUsageRatio computes it: in doubles while every value and the running
- * sum are safe integers (so exactly), else in bigint.
+ * trunc(Σ / n) over milli-values, as GetMetricUsageRatio computes it: in doubles while every value and the
+ * running sum are safe integers (so exactly), else in bigint. Usage 0 when there are none.
  */
-function average(samples: readonly PodSample[]): { count: number; usage: number | bigint } {
-  const count = samples.length;
+function average(values: Iterable<bigint>): { count: number; usage: number | bigint } {
+  let count = 0;
   let sum = 0;
   let big: bigint | undefined;
-  for (const s of samples) {
+  for (const v of values) {
+    count++;
     if (big === undefined) {
       // A bigint beyond ±(2⁵³ − 1) converts to a double beyond it too, so this is the safe-integer test.
-      const next = sum + Number(s.value);
+      const next = sum + Number(v);
       if (Number.isSafeInteger(next)) {
         sum = next;
         continue;
       }
       big = BigInt(sum);
     }
-    big += s.value;
+    big += v;
   }
   if (count === 0) return { count, usage: 0 };
   return { count, usage: big === undefined ? truncDiv(sum, count) : big / BigInt(count) };
@@ -116,7 +122,7 @@ function replicasFrom(
   return ok({
     replicas: proposal.value.replicas,
     reason: `average ${averageValue} vs target ${targetText(input.target)} (${counts}); ${proposal.value.reason}`,
-    usage: typeof first.usage === 'bigint' ? first.usage : BigInt(first.usage),
+    usage: asBigInt(first.usage),
     averageValue,
   });
 }
@@ -125,14 +131,11 @@ function replicasFrom(
 export function plainMetricReplicas(input: PlainReplicasInput): Result<PlainReplicas> {
   if (input.pods.length === 0) return fail('no pods returned by selector while calculating replica count');
   const groups = groupPods(input.pods, input.samples, input.resource === 'cpu', input.timing);
-  const dropSome = groups.ignored.size > 0 || groups.unready.size > 0;
-  const first = average(dropSome ? kept(input.samples, groups) : [...input.samples.values()]);
+  const first = average(keptValues(input.samples, groups));
   if (first.count === 0) return fail('did not receive metrics for targeted pods (pods might be unready)');
   return replicasFrom(input, groups, first, () => {
     const samples = new Map<string, bigint>();
-    for (const [pod, s] of input.samples) {
-      if (!groups.ignored.has(pod) && !groups.unready.has(pod)) samples.set(pod, s.value);
-    }
+    for (const [pod, s] of input.samples) if (counted(groups, pod)) samples.set(pod, s.value);
     return samples;
   });
 }
@@ -182,5 +185,5 @@ export function alignedPodSamples(pods: readonly Pod[], podMetrics: readonly Pod
 /** plainMetricReplicas over aligned samples (alignedPodSamples): all pods ready, nothing to fill in. */
 export function alignedPodsMetricReplicas(input: PlainTarget, samples: readonly PodSample[]): Result<PlainReplicas> {
   const groups: PodGroups = { readyPodCount: samples.length, unready: NO_PODS, missing: NO_PODS, ignored: NO_PODS };
-  return replicasFrom(input, groups, average(samples), NOTHING_TO_FILL);
+  return replicasFrom(input, groups, average(samples.map((s) => s.value)), NOTHING_TO_FILL);
 }

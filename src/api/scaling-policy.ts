@@ -368,6 +368,11 @@ export type HpaObjectStatus = z.output<typeof hpaObjectStatusSchema>;
 export type RoleProfile = NonNullable<ScalingPolicyRole['profile']>;
 export type HpaBehavior = z.output<typeof behaviorSchema>;
 export type PolicyMetricSpec = z.output<typeof policyMetricSpecSchema>;
+
+/** The metric a Pods, Object or External metric names; undefined for Resource metrics. */
+export function policyMetricName(m: PolicyMetricSpec): string | undefined {
+  return m.pods?.metric.name ?? m.object?.metric.name ?? m.external?.metric.name;
+}
 export type RoleSignal = (typeof ROLE_SIGNALS)[number];
 export type PercentileTarget = z.output<typeof percentileTarget>;
 

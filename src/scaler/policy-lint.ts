@@ -1,7 +1,7 @@
 // Checks a parsed ScalingPolicy against the PodCliqueSet it targets. Pure: findings carry the field path; the
 // CLI turns paths into file:line:col.
 import type { PodCliqueSet } from '../api/index.ts';
-import { roleTargetKind, roleTargetName, type PolicyMetricSpec, type ScalingPolicy } from '../api/scaling-policy.ts';
+import { policyMetricName, roleTargetKind, roleTargetName, type PolicyMetricSpec, type ScalingPolicy } from '../api/scaling-policy.ts';
 import { isSignalName, latencySignalName } from '../signals/names.ts';
 import { inRatioBand } from './ratio.ts';
 import { resolveTarget, unmanagedGpusPerSetReplica, type ResolvedTarget } from './targets.ts';
@@ -19,7 +19,7 @@ const NO_RESOURCE_SOURCE = 'the live scaler reads no metrics.k8s.io resource met
 
 function liveUnreadable(m: PolicyMetricSpec): string | undefined {
   if (m.type === 'Resource' || m.type === 'ContainerResource') return `${m.type} metric: ${NO_RESOURCE_SOURCE}`;
-  const name = m.pods?.metric.name ?? m.object?.metric.name ?? m.external?.metric.name;
+  const name = policyMetricName(m);
   if (name !== undefined && !isSignalName(name)) {
     return `metric "${name}" is not one of Canopy's signals (e.g. ${latencySignalName('ttft', 90)}, queue_waiting): the live scaler has no value for it and holds this role at its size`;
   }

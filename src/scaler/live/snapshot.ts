@@ -3,7 +3,7 @@
 // hold it at its current size, and is reported as an outage so nothing scales down on missing data.
 import type { PodCliqueSet } from '../../api/index.ts';
 import { podCliqueName, podCliqueScalingGroupName, scalingGroupPodCliqueName } from '../../api/naming.ts';
-import { roleSignals, roleTargetKind, roleTargetName, type PolicyMetricSpec, type RoleSignal, type ScalingPolicy, type ScalingPolicyRole } from '../../api/scaling-policy.ts';
+import { policyMetricName, roleSignals, roleTargetKind, roleTargetName, type RoleSignal, type ScalingPolicy, type ScalingPolicyRole } from '../../api/scaling-policy.ts';
 import {
   histogramQuantile,
   isSignalName,
@@ -211,10 +211,6 @@ export function milli(v: number): bigint {
   return BigInt(Math.ceil(v * 1000 - 1e-9));
 }
 
-function metricName(m: PolicyMetricSpec): string | undefined {
-  return m.pods?.metric.name ?? m.object?.metric.name ?? m.external?.metric.name;
-}
-
 function groupOf(snapshot: SignalSnapshot, namespace: string, kind: string, name: string): GroupSignals | undefined {
   const key = signalKey(namespace, name);
   if (kind === 'PodClique') return snapshot.podCliques.get(key);
@@ -235,7 +231,7 @@ function hpaInputs(role: ScalingPolicyRole, o: LiveObject, state: LiveState, s: 
   const externalMetrics: ExternalMetricSample[] = [];
   const own = groupOf(s, state.namespace, o.kind, o.name);
   for (const m of role.metrics ?? []) {
-    const name = metricName(m);
+    const name = policyMetricName(m);
     if (name === undefined || !isSignalName(name)) continue;
     if (m.type === 'Pods') {
       for (const p of pods) {
@@ -296,7 +292,7 @@ export function buildScalerSnapshot(policy: ScalingPolicy, state: LiveState, sig
     } else {
       const built = objects.map((o) => hpaInputs(role, o, state, s, pcsName));
       if (objects.length > 0 && built.every((b) => b.samples === 0)) {
-        hold(`no data for ${(role.metrics ?? []).map((m) => metricName(m) ?? m.type).join(', ') || 'any metric'}`);
+        hold(`no data for ${(role.metrics ?? []).map((m) => policyMetricName(m) ?? m.type).join(', ') || 'any metric'}`);
         continue;
       }
       roles[role.name] = { ...base, hpa: built.map((b) => b.inputs) };

@@ -54,21 +54,28 @@ export function cliqueMinAvailable(clique: PodCliqueTemplateSpec): number {
   return clique.spec.minAvailable ?? cliqueReplicas(clique);
 }
 
-// Resolution depends only on the template and the role, both immutable data: remember it per pair.
-const resolveCache = new WeakMap<object, WeakMap<object, TargetResolution>>();
+type PairCache<V> = WeakMap<object, WeakMap<object, V>>;
+
+// What is asked per decision depends only on the template and a part of the policy, both immutable data:
+// remember it per pair.
+function perTemplate<V>(cache: PairCache<V>, pcs: PodCliqueSet, key: object, compute: () => V): V {
+  let byKey = cache.get(pcs.spec.template);
+  if (byKey === undefined) {
+    byKey = new WeakMap<object, V>();
+    cache.set(pcs.spec.template, byKey);
+  }
+  let v = byKey.get(key);
+  if (v === undefined) {
+    v = compute();
+    byKey.set(key, v);
+  }
+  return v;
+}
+
+const resolveCache: PairCache<TargetResolution> = new WeakMap();
 
 export function resolveTarget(pcs: PodCliqueSet, role: Pick<ScalingPolicyRole, 'target' | 'gpusPerReplica'>): TargetResolution {
-  let perTemplate = resolveCache.get(pcs.spec.template);
-  if (perTemplate === undefined) {
-    perTemplate = new WeakMap();
-    resolveCache.set(pcs.spec.template, perTemplate);
-  }
-  let r = perTemplate.get(role);
-  if (r === undefined) {
-    r = resolveUncached(pcs, role);
-    perTemplate.set(role, r);
-  }
-  return r;
+  return perTemplate(resolveCache, pcs, role, () => resolveUncached(pcs, role));
 }
 
 function resolveUncached(pcs: PodCliqueSet, role: Pick<ScalingPolicyRole, 'target' | 'gpusPerReplica'>): TargetResolution {
@@ -116,19 +123,10 @@ function resolveUncached(pcs: PodCliqueSet, role: Pick<ScalingPolicyRole, 'targe
  * GPUs per PodCliqueSet replica held by templates no role scales: they count against the budget at their
  * template size.
  */
-const unmanagedCache = new WeakMap<object, WeakMap<object, number>>();
+const unmanagedCache: PairCache<number> = new WeakMap();
 
 export function unmanagedGpusPerSetReplica(pcs: PodCliqueSet, roles: readonly Pick<ScalingPolicyRole, 'target'>[]): number {
-  let perTemplate = unmanagedCache.get(pcs.spec.template);
-  if (perTemplate === undefined) {
-    perTemplate = new WeakMap<object, number>();
-    unmanagedCache.set(pcs.spec.template, perTemplate);
-  }
-  const cached = perTemplate.get(roles);
-  if (cached !== undefined) return cached;
-  const gpus = unmanagedUncached(pcs, roles);
-  perTemplate.set(roles, gpus);
-  return gpus;
+  return perTemplate(unmanagedCache, pcs, roles, () => unmanagedUncached(pcs, roles));
 }
 
 function unmanagedUncached(pcs: PodCliqueSet, roles: readonly Pick<ScalingPolicyRole, 'target'>[]): number {

@@ -10,7 +10,7 @@ import { podCliqueName, podCliqueScalingGroupName, type PodCliqueSet } from '../
 import { roleSignals, type ScalingPolicy, type ScalingPolicyRole } from '../api/scaling-policy.ts';
 import { recordScaleEvent } from './behavior/events.ts';
 import { normalizeWithBehavior } from './behavior/normalize.ts';
-import { resolveBehavior } from './behavior/rules.ts';
+import { resolveBehavior, type ResolvedBehavior } from './behavior/rules.ts';
 import { newestPerReplicas } from './behavior/stabilize.ts';
 import { applyGpuBudget, type BudgetPool } from './budget.ts';
 import { Explanation } from './explanation.ts';
@@ -53,6 +53,8 @@ interface RoleState {
   inputs: Record<string, number>;
   explanation: Explanation;
   history: RoleHistory;
+  /** `slo` roles: the behavior their proposal went through, which also records their scale events. */
+  behavior?: ResolvedBehavior;
 }
 
 function sum(values: readonly number[]): number {
@@ -118,6 +120,7 @@ export function decide(policy: ScalingPolicy, pcs: PodCliqueSet, snapshot: Scale
       state.explanation = p.explanation;
       state.reason = p.reason;
       const behavior = resolveBehavior(role.behavior ?? spec.behavior ?? {}, DEFAULT_DOWNSCALE_WINDOW_SECONDS);
+      state.behavior = behavior;
       const n = normalizeWithBehavior({
         now,
         current,
@@ -298,9 +301,8 @@ export function decide(policy: ScalingPolicy, pcs: PodCliqueSet, snapshot: Scale
     outcomes.push({ role: s.role.name, kind: s.target.kind, target: s.target.template, current: s.current, desired, reason: s.reason, inputs, explanation });
 
     let h = s.history;
-    if (spec.actuation === 'scale' && s.role.mode === 'slo' && desired !== s.current) {
-      const behavior = resolveBehavior(s.role.behavior ?? spec.behavior ?? {}, DEFAULT_DOWNSCALE_WINDOW_SECONDS);
-      const events = recordScaleEvent({ scaleUpEvents: h.scaleUpEvents, scaleDownEvents: h.scaleDownEvents }, behavior, s.current, desired, now);
+    if (spec.actuation === 'scale' && s.behavior !== undefined && desired !== s.current) {
+      const events = recordScaleEvent({ scaleUpEvents: h.scaleUpEvents, scaleDownEvents: h.scaleDownEvents }, s.behavior, s.current, desired, now);
       h = { ...h, ...events, lastScaleTime: now };
     } else if (spec.actuation === 'scale' && desired !== s.current) {
       h = { ...h, lastScaleTime: now };

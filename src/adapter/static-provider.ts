@@ -1,5 +1,5 @@
-// An in-memory MetricsProvider: a fixed table of objects and series. Used by tests, benchmarks and the demo
-// until the live signals cache is wired in.
+// An in-memory MetricsProvider: a fixed table of objects and series. The adapter's tests and benchmark use it
+// where the live provider over the signals cache (signals/provider.ts) is not what is being measured.
 import { matches, type Labels } from '../kube/selector.ts';
 import {
   MetricsUnavailableError,

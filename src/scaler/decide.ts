@@ -14,6 +14,7 @@ import { resolveBehavior, type ResolvedBehavior } from './behavior/rules.ts';
 import { newestPerReplicas } from './behavior/stabilize.ts';
 import { applyGpuBudget, type BudgetPool } from './budget.ts';
 import { Explanation } from './explanation.ts';
+import { DEFAULT_HPA_OPTIONS } from './hpa/snapshot.ts';
 import { decideHpaRole } from './hpa-role.ts';
 import { appendDemand, appendObservation } from './history.ts';
 import { decideSetReplicas, splitAcrossReplicas } from './levels.ts';
@@ -33,8 +34,8 @@ import {
   type ScalerSnapshot,
 } from './types.ts';
 
-/** The HPA's --horizontal-pod-autoscaler-downscale-stabilization default, for SLO roles without one. */
-const DEFAULT_DOWNSCALE_WINDOW_SECONDS = 300;
+/** The HPA's --horizontal-pod-autoscaler-downscale-stabilization default, for SLO roles without one (history-bound.ts keeps as much). */
+const DEFAULT_DOWNSCALE_WINDOW_SECONDS = DEFAULT_HPA_OPTIONS.downscaleStabilizationWindowSeconds;
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 
 interface RoleState {

@@ -117,13 +117,3 @@ export function appendToObservations(
     end: to - from + 1,
   };
 }
-
-/**
- * The first row of `s` at or after `t`, looking from row `from` on. Series written together share their
- * instants, so callers walking two of them forward pair rows with it: the row found is at `t` or there is none.
- */
-export function seekTime(s: { readonly times: readonly number[]; readonly end: number }, from: number, t: number): number {
-  let j = from;
-  while (j < s.end && (s.times[j] ?? Infinity) < t) j++;
-  return j;
-}

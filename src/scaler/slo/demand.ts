@@ -1,7 +1,7 @@
 // Demand of one role now and at the forecast time, per phase, in the units capacity is measured in:
 // prompt tokens per second that need prefill, output tokens per second that need decode.
 import type { RoleSignal } from '../../api/scaling-policy.ts';
-import { lastValue, seekTime, type Series } from '../series.ts';
+import { lastValue, type Series } from '../series.ts';
 import type { RoleHistory, RoleSnapshot } from '../types.ts';
 import { probit } from 'simple-statistics';
 import { forecast, type PredictorOptions } from './predict.ts';
@@ -76,10 +76,11 @@ export function sampleMeans(s: RoleSnapshot, signals: ReadonlySet<RoleSignal>): 
 export function loadSeries(rates: Series, lengths: Series, share = 1): Series {
   const times: number[] = [];
   const values: number[] = [];
+  // Both in time order, written at the same instants: a merge walk pairs them.
   let j = lengths.start;
   for (let i = rates.start; i < rates.end; i++) {
     const t = rates.times[i] ?? NaN;
-    j = seekTime(lengths, j, t);
+    while (j < lengths.end && (lengths.times[j] ?? Infinity) < t) j++;
     if (j === lengths.end) break;
     if (lengths.times[j] !== t) continue;
     times.push(t);

@@ -5,7 +5,7 @@ import { roleSignals, type PercentileTarget, type ScalingPolicyRole, type Scalin
 import type { DecisionReason, LatencyObservation, RoleHistory, RoleSnapshot } from '../types.ts';
 import { decodeCapacity, decodeItlSeconds, prefillCapacity, prefillTtftSeconds, type Capacity, type PrefillProfile } from './capacity.ts';
 import { loadSeries, riseAtQuantile, roleDemand, type DemandPair } from './demand.ts';
-import { seekTime, type ObservationSeries, type Series } from '../series.ts';
+import type { ObservationSeries, Series } from '../series.ts';
 import { fitLatency, fittedCapacity, fittedLatency } from './fit.ts';
 import { BurstinessFit, queueingPrefillCapacity, queueingTtftSeconds, type Burstiness } from './queueing.ts';
 import { Explanation } from '../explanation.ts';
@@ -66,11 +66,12 @@ function observedBurstiness(p: PrefillProfile, h: RoleHistory, keep: number, tar
   const o = h.observations;
   const prompts = h.promptTokens;
   const fit = new BurstinessFit(p, target.percentile / 100);
-  // Each observation with the prompt length seen at the same instant.
+  // Both are in time order and written at the same instants: a merge walk pairs each observation with the
+  // prompt length seen then.
   let j = prompts.start;
   for (let i = o.start; i < o.end; i++) {
     const t = o.times[i] ?? NaN;
-    j = seekTime(prompts, j, t);
+    while (j < prompts.end && (prompts.times[j] ?? Infinity) < t) j++;
     if (j === prompts.end) break;
     // NaN (not observed) fails fit.add's finiteness check, as an absent point would.
     if (prompts.times[j] === t) fit.add(o.promptLoad[i] ?? NaN, o.ttft[i] ?? NaN, (prompts.values[j] ?? 0) * keep);

@@ -55,7 +55,7 @@ interface RoleState {
   explanation: Explanation;
   history: RoleHistory;
   /** `slo` roles: the behavior their proposal went through, which also records their scale events. */
-  behavior?: ResolvedBehavior;
+  behavior: ResolvedBehavior | undefined;
 }
 
 function sum(values: readonly number[]): number {
@@ -110,6 +110,7 @@ export function decide(policy: ScalingPolicy, pcs: PodCliqueSet, snapshot: Scale
       inputs: {},
       explanation: new Explanation(),
       history: h,
+      behavior: undefined,
     };
 
     if (role.mode === 'slo') {

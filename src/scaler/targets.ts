@@ -58,7 +58,7 @@ type PairCache<V> = WeakMap<object, WeakMap<object, V>>;
 
 // What is asked per decision depends only on the template and a part of the policy, both immutable data:
 // remember it per pair.
-function perTemplate<V>(cache: PairCache<V>, pcs: PodCliqueSet, key: object, compute: () => V): V {
+function perTemplate<K extends object, V>(cache: PairCache<V>, pcs: PodCliqueSet, key: K, compute: (pcs: PodCliqueSet, key: K) => V): V {
   let byKey = cache.get(pcs.spec.template);
   if (byKey === undefined) {
     byKey = new WeakMap<object, V>();
@@ -66,7 +66,7 @@ function perTemplate<V>(cache: PairCache<V>, pcs: PodCliqueSet, key: object, com
   }
   let v = byKey.get(key);
   if (v === undefined) {
-    v = compute();
+    v = compute(pcs, key);
     byKey.set(key, v);
   }
   return v;
@@ -75,7 +75,7 @@ function perTemplate<V>(cache: PairCache<V>, pcs: PodCliqueSet, key: object, com
 const resolveCache: PairCache<TargetResolution> = new WeakMap();
 
 export function resolveTarget(pcs: PodCliqueSet, role: Pick<ScalingPolicyRole, 'target' | 'gpusPerReplica'>): TargetResolution {
-  return perTemplate(resolveCache, pcs, role, () => resolveUncached(pcs, role));
+  return perTemplate(resolveCache, pcs, role, resolveUncached);
 }
 
 function resolveUncached(pcs: PodCliqueSet, role: Pick<ScalingPolicyRole, 'target' | 'gpusPerReplica'>): TargetResolution {
@@ -126,7 +126,7 @@ function resolveUncached(pcs: PodCliqueSet, role: Pick<ScalingPolicyRole, 'targe
 const unmanagedCache: PairCache<number> = new WeakMap();
 
 export function unmanagedGpusPerSetReplica(pcs: PodCliqueSet, roles: readonly Pick<ScalingPolicyRole, 'target'>[]): number {
-  return perTemplate(unmanagedCache, pcs, roles, () => unmanagedUncached(pcs, roles));
+  return perTemplate(unmanagedCache, pcs, roles, unmanagedUncached);
 }
 
 function unmanagedUncached(pcs: PodCliqueSet, roles: readonly Pick<ScalingPolicyRole, 'target'>[]): number {
